@@ -1,0 +1,41 @@
+"""The bundle of long-lived objects every job and command works with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Storage repositories plus settings and a clock; built once by ``bot.app``."""
+
+    settings: Settings
+    db: Database
+    feeds: FeedRepository
+    articles: ArticleRepository
+    chats: ChatRepository
+    outbox: OutboxRepository
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @classmethod
+    def from_database(
+        cls, settings: Settings, db: Database, *, clock: Callable[[], datetime] = utc_now
+    ) -> Services:
+        return cls(
+            settings=settings,
+            db=db,
+            feeds=FeedRepository(db),
+            articles=ArticleRepository(db),
+            chats=ChatRepository(db),
+            outbox=OutboxRepository(db),
+            clock=clock,
+        )

@@ -1,0 +1,254 @@
+"""Chats with their settings, subscriptions and follows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from bot.models import Chat, ChatSettings, DeliveryMode, Feed, Follow, FollowKind, Platform
+from storage.db import Database
+from storage.feeds import feed_from_row
+from storage.tables import chats, feeds, follows, outbox, subscriptions
+
+
+def _settings_to_json(settings: ChatSettings) -> dict[str, Any]:
+    data = asdict(settings)
+    data["mode"] = settings.mode.value
+    data["schedule"] = list(settings.schedule)
+    return data
+
+
+def _settings(data: dict[str, Any]) -> ChatSettings:
+    known = {k: v for k, v in data.items() if k in ChatSettings.__dataclass_fields__}
+    if "mode" in known:
+        known["mode"] = DeliveryMode(known["mode"])
+    if "schedule" in known:
+        known["schedule"] = tuple(known["schedule"])
+    return ChatSettings(**known)
+
+
+def _chat(row: RowMapping) -> Chat:
+    return Chat(
+        id=row["id"],
+        platform=Platform(row["platform"]),
+        external_id=row["external_id"],
+        thread_id=row["thread_id"],
+        title=row["title"],
+        kind=row["kind"],
+        settings=_settings(row["settings"]),
+        paused=row["paused"],
+        paused_reason=row["paused_reason"],
+        last_digest_at=row["last_digest_at"],
+    )
+
+
+class ChatRepository:
+    """Chats are addressed by (platform, external id, thread); everything else hangs off them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def ensure(
+        self,
+        platform: Platform,
+        external_id: str,
+        *,
+        thread_id: str = "",
+        title: str = "",
+        kind: str = "",
+        now: datetime,
+        next_digest_at: datetime | None = None,
+    ) -> Chat:
+        """Return the chat, creating it with default settings on first contact."""
+        found = await self.find(platform, external_id, thread_id=thread_id)
+        if found is not None:
+            return found
+        values = {
+            "platform": platform.value,
+            "external_id": external_id,
+            "thread_id": thread_id,
+            "title": title,
+            "kind": kind,
+            "settings": _settings_to_json(ChatSettings()),
+            "created_at": now,
+            "next_digest_at": next_digest_at,
+        }
+        try:
+            async with self._db.transaction() as conn:
+                row = (
+                    (await conn.execute(chats.insert().values(**values).returning(*chats.c)))
+                    .mappings()
+                    .one()
+                )
+        except IntegrityError:
+            # Another instance created it between our read and our insert.
+            existing = await self.find(platform, external_id, thread_id=thread_id)
+            assert existing is not None
+            return existing
+        return _chat(row)
+
+    async def find(
+        self, platform: Platform, external_id: str, *, thread_id: str = ""
+    ) -> Chat | None:
+        query = chats.select().where(
+            chats.c.platform == platform.value,
+            chats.c.external_id == external_id,
+            chats.c.thread_id == thread_id,
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return _chat(row) if row else None
+
+    async def get(self, chat_id: int) -> Chat | None:
+        async with self._db.engine.connect() as conn:
+            row = (
+                (await conn.execute(chats.select().where(chats.c.id == chat_id))).mappings().first()
+            )
+        return _chat(row) if row else None
+
+    async def save_settings(
+        self, chat_id: int, settings: ChatSettings, *, next_digest_at: datetime | None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                chats.update()
+                .where(chats.c.id == chat_id)
+                .values(settings=_settings_to_json(settings), next_digest_at=next_digest_at)
+            )
+
+    async def set_paused(self, chat_id: int, *, paused: bool, reason: str | None = None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                chats.update()
+                .where(chats.c.id == chat_id)
+                .values(paused=paused, paused_reason=reason if paused else None)
+            )
+
+    async def pause_address(self, platform: Platform, external_id: str, *, reason: str) -> None:
+        """Pause every thread of a chat the platform says is gone."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                chats.update()
+                .where(chats.c.platform == platform.value, chats.c.external_id == external_id)
+                .values(paused=True, paused_reason=reason)
+            )
+
+    async def migrate(self, platform: Platform, old_external_id: str, new_external_id: str) -> None:
+        """Point a chat (all its threads) at its new platform id, e.g. group → supergroup."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                chats.update()
+                .where(chats.c.platform == platform.value, chats.c.external_id == old_external_id)
+                .values(external_id=new_external_id)
+            )
+
+    async def subscribe(self, chat_id: int, feed_id: int, *, now: datetime) -> bool:
+        """Subscribe; False when the chat already had this feed."""
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute(
+                    subscriptions.insert().values(chat_id=chat_id, feed_id=feed_id, created_at=now)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def unsubscribe(self, chat_id: int, feed_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                subscriptions.delete().where(
+                    subscriptions.c.chat_id == chat_id, subscriptions.c.feed_id == feed_id
+                )
+            )
+        return result.rowcount > 0
+
+    async def subscriptions(self, chat_id: int) -> list[Feed]:
+        """The chat's feeds, in the order they were added (the numbering /list shows)."""
+        query = (
+            sa.select(feeds)
+            .join(subscriptions, subscriptions.c.feed_id == feeds.c.id)
+            .where(subscriptions.c.chat_id == chat_id)
+            .order_by(subscriptions.c.created_at, feeds.c.id)
+        )
+        async with self._db.engine.connect() as conn:
+            return [feed_from_row(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def follow(self, chat_id: int, item: Follow) -> bool:
+        try:
+            async with self._db.transaction() as conn:
+                await conn.execute(
+                    follows.insert().values(chat_id=chat_id, kind=item.kind.value, value=item.value)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def unfollow(self, chat_id: int, item: Follow) -> bool:
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                follows.delete().where(
+                    follows.c.chat_id == chat_id,
+                    follows.c.kind == item.kind.value,
+                    follows.c.value == item.value,
+                )
+            )
+        return result.rowcount > 0
+
+    async def follows(self, chat_id: int) -> list[Follow]:
+        query = (
+            follows.select()
+            .where(follows.c.chat_id == chat_id)
+            .order_by(follows.c.kind, follows.c.value)
+        )
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [Follow(FollowKind(r["kind"]), r["value"]) for r in rows]
+
+    async def due_for_digest(self, now: datetime, *, limit: int = 100) -> list[Chat]:
+        """Active digest-mode chats whose next scheduled digest time has passed."""
+        query = (
+            chats.select()
+            .where(chats.c.paused.is_(False), chats.c.next_digest_at <= now)
+            .order_by(chats.c.next_digest_at)
+            .limit(limit)
+        )
+        async with self._db.engine.connect() as conn:
+            return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def record_digest(
+        self, chat_id: int, *, at: datetime, next_digest_at: datetime | None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                chats.update()
+                .where(chats.c.id == chat_id)
+                .values(last_digest_at=at, next_digest_at=next_digest_at)
+            )
+
+    async def subscribers(self, feed_ids: Sequence[int]) -> list[Chat]:
+        """Active chats subscribed to any of these feeds."""
+        query = (
+            chats.select()
+            .where(
+                chats.c.paused.is_(False),
+                chats.c.id.in_(
+                    sa.select(subscriptions.c.chat_id).where(subscriptions.c.feed_id.in_(feed_ids))
+                ),
+            )
+            .order_by(chats.c.id)
+        )
+        async with self._db.engine.connect() as conn:
+            return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def pending_messages(self, chat_id: int) -> int:
+        query = sa.select(sa.func.count()).where(
+            outbox.c.chat_id == chat_id, outbox.c.state == "pending"
+        )
+        async with self._db.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())

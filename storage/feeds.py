@@ -1,0 +1,180 @@
+"""Feeds: the sources geodigest polls, with their conditional-GET and error state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+
+from bot.models import Feed
+from storage.db import Database
+from storage.tables import feeds
+
+
+def feed_from_row(row: RowMapping) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        site_url=row["site_url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        next_poll_at=row["next_poll_at"],
+        last_polled_at=row["last_polled_at"],
+        error_count=row["error_count"],
+        last_error=row["last_error"],
+        disabled_reason=row["disabled_reason"],
+    )
+
+
+class FeedRepository:
+    """Reads and writes feeds; claims due feeds so several instances never poll one twice."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, url: str, *, now: datetime, title: str = "", site_url: str = "") -> Feed:
+        """Store a feed (or return the existing one with that URL), due for polling now."""
+        existing = await self.get_by_url(url)
+        if existing is not None:
+            return existing
+        async with self._db.transaction() as conn:
+            row = (
+                (
+                    await conn.execute(
+                        feeds.insert()
+                        .values(url=url, title=title, site_url=site_url, created_at=now)
+                        .returning(*feeds.c)
+                    )
+                )
+                .mappings()
+                .one()
+            )
+        return feed_from_row(row)
+
+    async def get(self, feed_id: int) -> Feed | None:
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(feeds.select().where(feeds.c.id == feed_id))).mappings()
+            found = row.first()
+        return feed_from_row(found) if found else None
+
+    async def get_by_url(self, url: str) -> Feed | None:
+        async with self._db.engine.connect() as conn:
+            found = (
+                (await conn.execute(feeds.select().where(feeds.c.url == url))).mappings().first()
+            )
+        return feed_from_row(found) if found else None
+
+    async def all(self) -> list[Feed]:
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(feeds.select().order_by(feeds.c.id))).mappings().all()
+        return [feed_from_row(r) for r in rows]
+
+    async def remove(self, feed_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            result = await conn.execute(feeds.delete().where(feeds.c.id == feed_id))
+        return result.rowcount > 0
+
+    async def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[Feed]:
+        """Lease up to ``limit`` enabled feeds whose poll time has come."""
+        due = (
+            sa.select(feeds.c.id)
+            .where(
+                feeds.c.disabled_reason.is_(None),
+                sa.or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now),
+                sa.or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now),
+            )
+            .order_by(feeds.c.next_poll_at.is_not(None), feeds.c.next_poll_at, feeds.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._db.transaction() as conn:
+            ids = (await conn.execute(due)).scalars().all()
+            if not ids:
+                return []
+            rows = (
+                (
+                    await conn.execute(
+                        feeds.update()
+                        .where(feeds.c.id.in_(ids))
+                        .values(lease_until=now + lease)
+                        .returning(*feeds.c)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return sorted((feed_from_row(r) for r in rows), key=lambda f: ids.index(f.id))
+
+    async def record_success(
+        self,
+        feed_id: int,
+        *,
+        now: datetime,
+        next_poll_at: datetime,
+        url: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> None:
+        """Store a successful poll: validators, a moved URL, and the next poll time."""
+        values: dict[str, object] = {
+            "last_polled_at": now,
+            "next_poll_at": next_poll_at,
+            "lease_until": None,
+            "error_count": 0,
+            "last_error": None,
+        }
+        if etag is not None or last_modified is not None:
+            values.update(etag=etag, last_modified=last_modified)
+        for name, value in (("url", url), ("title", title), ("site_url", site_url)):
+            if value:
+                values[name] = value
+        async with self._db.transaction() as conn:
+            await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))
+
+    async def record_failure(
+        self,
+        feed_id: int,
+        *,
+        error: str,
+        now: datetime,
+        next_poll_at: datetime,
+        disable_reason: str | None = None,
+        count_error: bool = True,
+    ) -> None:
+        """Store a failed poll; ``disable_reason`` stops polling until the feed is re-enabled."""
+        values: dict[str, object] = {
+            "last_polled_at": now,
+            "next_poll_at": next_poll_at,
+            "lease_until": None,
+            "last_error": error,
+            "disabled_reason": disable_reason,
+        }
+        if count_error:
+            values["error_count"] = feeds.c.error_count + 1
+        async with self._db.transaction() as conn:
+            await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))
+
+    async def enable(self, feed_id: int, *, now: datetime) -> None:
+        """Clear a disabled feed's reason and error count; it is polled again right away."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                feeds.update()
+                .where(feeds.c.id == feed_id)
+                .values(disabled_reason=None, error_count=0, next_poll_at=now)
+            )
+
+    async def by_ids(self, feed_ids: Sequence[int]) -> dict[int, Feed]:
+        if not feed_ids:
+            return {}
+        async with self._db.engine.connect() as conn:
+            rows = (
+                (await conn.execute(feeds.select().where(feeds.c.id.in_(feed_ids))))
+                .mappings()
+                .all()
+            )
+        return {r["id"]: feed_from_row(r) for r in rows}

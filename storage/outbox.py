@@ -1,0 +1,175 @@
+"""The outbox: every message is stored before it is sent, and claimed by one sender at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+
+from bot.models import OutboxMessage, OutboxState, Platform
+from storage.db import Database
+from storage.tables import chats, deliveries, outbox
+
+_COLUMNS = (*outbox.c, chats.c.platform, chats.c.external_id, chats.c.thread_id)
+
+
+def _message(row: RowMapping) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        platform=Platform(row["platform"]),
+        external_chat_id=row["external_id"],
+        thread_id=row["thread_id"],
+        body=row["body"],
+        parse_mode=row["parse_mode"],
+        state=OutboxState(row["state"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+        link_previews=row["link_previews"],
+    )
+
+
+class OutboxRepository:
+    """Queue of outgoing messages; delivery marks each one sent, retried or failed."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(
+        self,
+        chat_id: int,
+        bodies: Sequence[str],
+        *,
+        now: datetime,
+        parse_mode: str = "HTML",
+        link_previews: bool = False,
+        story_ids: Sequence[int] = (),
+    ) -> list[int]:
+        """Queue messages for a chat and, in the same transaction, mark its stories as had."""
+        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        ids: list[int] = []
+        async with self._db.transaction() as conn:
+            for body in bodies:
+                statement = (
+                    outbox.insert()
+                    .values(
+                        chat_id=chat_id,
+                        body=body,
+                        parse_mode=parse_mode,
+                        link_previews=link_previews,
+                        state=OutboxState.PENDING.value,
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                    .returning(outbox.c.id)
+                )
+                ids.append((await conn.execute(statement)).scalar_one())
+            if story_ids:
+                await conn.execute(
+                    insert(deliveries)
+                    .values(
+                        [{"chat_id": chat_id, "story_id": s, "queued_at": now} for s in story_ids]
+                    )
+                    .on_conflict_do_nothing()
+                )
+        return ids
+
+    async def claim_due(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> list[OutboxMessage]:
+        """Lease due messages of active chats, oldest first, never overtaking an earlier one."""
+        earlier = outbox.alias("earlier")
+        blocked_by_earlier = (
+            sa.select(earlier.c.id)
+            .where(
+                earlier.c.chat_id == outbox.c.chat_id,
+                earlier.c.state == OutboxState.PENDING.value,
+                earlier.c.id < outbox.c.id,
+                sa.or_(
+                    earlier.c.next_attempt_at > now,
+                    sa.and_(earlier.c.lease_until.is_not(None), earlier.c.lease_until > now),
+                ),
+            )
+            .exists()
+        )
+        due = (
+            sa.select(outbox.c.id)
+            .join(chats, chats.c.id == outbox.c.chat_id)
+            .where(
+                outbox.c.state == OutboxState.PENDING.value,
+                outbox.c.next_attempt_at <= now,
+                sa.or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+                chats.c.paused.is_(False),
+                ~blocked_by_earlier,
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+            .with_for_update(of=outbox, skip_locked=True)
+        )
+        async with self._db.transaction() as conn:
+            ids = (await conn.execute(due)).scalars().all()
+            if not ids:
+                return []
+            await conn.execute(
+                outbox.update()
+                .where(outbox.c.id.in_(ids))
+                .values(lease_until=now + lease, attempts=outbox.c.attempts + 1)
+            )
+            rows = (
+                (
+                    await conn.execute(
+                        sa.select(*_COLUMNS)
+                        .join(chats, chats.c.id == outbox.c.chat_id)
+                        .where(outbox.c.id.in_(ids))
+                        .order_by(outbox.c.id)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [_message(r) for r in rows]
+
+    async def mark_sent(self, message_id: int, *, now: datetime) -> None:
+        await self._update(message_id, state=OutboxState.SENT.value, sent_at=now, lease_until=None)
+
+    async def retry_at(self, message_id: int, *, at: datetime, error: str) -> None:
+        """Release a message to be tried again at ``at``."""
+        await self._update(message_id, next_attempt_at=at, lease_until=None, last_error=error)
+
+    async def release(self, message_id: int) -> None:
+        """Give a claimed message back untried (its chat is paused or moved)."""
+        await self._update(message_id, lease_until=None, attempts=outbox.c.attempts - 1)
+
+    async def mark_failed(self, message_id: int, *, error: str) -> None:
+        """Give up on a message, keeping the reason."""
+        await self._update(
+            message_id, state=OutboxState.FAILED.value, last_error=error, lease_until=None
+        )
+
+    async def replace_body(self, message_id: int, *, body: str, parse_mode: str) -> None:
+        """Swap a message's body, e.g. for a plain-text fallback of rejected markup."""
+        await self._update(message_id, body=body, parse_mode=parse_mode)
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        query = (
+            sa.select(*_COLUMNS)
+            .join(chats, chats.c.id == outbox.c.chat_id)
+            .where(outbox.c.id == message_id)
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return _message(row) if row else None
+
+    async def counts(self) -> dict[OutboxState, int]:
+        query = sa.select(outbox.c.state, sa.func.count()).group_by(outbox.c.state)
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {OutboxState(state): count for state, count in rows}
+
+    async def _update(self, message_id: int, **values: object) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(outbox.update().where(outbox.c.id == message_id).values(**values))

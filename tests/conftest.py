@@ -1,0 +1,60 @@
+"""Shared fixtures: a migrated database on SQLite and, when configured, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from storage.db import Database
+
+
+POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database; the PostgreSQL run needs GEODIGEST_TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+    else:
+        url = os.environ.get(POSTGRES_ENV)
+        if not url:
+            pytest.skip(f"{POSTGRES_ENV} is not set")
+        db = Database(url)
+        async with db.engine.begin() as conn:
+            await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            await conn.execute(sa.text("CREATE SCHEMA public"))
+    await db.migrate()
+    try:
+        yield db
+    finally:
+        await db.aclose()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sample_page() -> str:
+    return (FIXTURES / "rt-india-russia-page.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _no_env_leak(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Tests build Settings explicitly; a developer's .env or tokens must not leak in.
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    yield
