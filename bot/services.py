@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.feeds import FeedFetcher
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 
 
@@ -16,7 +17,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories plus settings and a clock; built once by ``bot.app``."""
+    """Storage repositories, the feed fetcher, settings and a clock; built once by ``bot.app``."""
 
     settings: Settings
     db: Database
@@ -24,11 +25,17 @@ class Services:
     articles: ArticleRepository
     chats: ChatRepository
     outbox: OutboxRepository
+    fetcher: FeedFetcher
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
     def from_database(
-        cls, settings: Settings, db: Database, *, clock: Callable[[], datetime] = utc_now
+        cls,
+        settings: Settings,
+        db: Database,
+        fetcher: FeedFetcher,
+        *,
+        clock: Callable[[], datetime] = utc_now,
     ) -> Services:
         return cls(
             settings=settings,
@@ -37,5 +44,6 @@ class Services:
             articles=ArticleRepository(db),
             chats=ChatRepository(db),
             outbox=OutboxRepository(db),
+            fetcher=fetcher,
             clock=clock,
         )

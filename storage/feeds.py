@@ -134,6 +134,11 @@ class FeedRepository:
             if value:
                 values[name] = value
         async with self._db.transaction() as conn:
+            if url:
+                # A feed moved onto an address we already poll keeps its old URL.
+                taken = sa.select(feeds.c.id).where(feeds.c.url == url, feeds.c.id != feed_id)
+                if (await conn.execute(taken)).first() is not None:
+                    del values["url"]
             await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))
 
     async def record_failure(

@@ -1,0 +1,206 @@
+"""Repositories on a real database: SQLite always, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.models import (
+    Analysis,
+    ChatSettings,
+    DeliveryMode,
+    Entry,
+    Follow,
+    FollowKind,
+    OutboxState,
+    Platform,
+    Quote,
+    Tags,
+)
+from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
+
+LEASE = timedelta(minutes=5)
+
+
+def _entry(key: str, title: str = "Talks in Geneva") -> Entry:
+    return Entry(
+        dedup_key=key, url=f"https://news.example/{key}", title=title, paragraphs=("A.", "B.")
+    )
+
+
+async def test_feed_claims_are_exclusive_and_leased(database: Database, now: datetime) -> None:
+    feeds = FeedRepository(database)
+    for n in range(3):
+        await feeds.add(f"https://news.example/{n}.xml", now=now)
+    first = await feeds.claim_due(now, limit=2, lease=LEASE)
+    second = await feeds.claim_due(now, limit=10, lease=LEASE)
+    assert len(first) == 2
+    assert len(second) == 1
+    assert {f.id for f in first}.isdisjoint({f.id for f in second})
+    assert await feeds.claim_due(now, limit=10, lease=LEASE) == []
+    # A crashed poller's lease runs out and the feed is due again.
+    assert len(await feeds.claim_due(now + LEASE * 2, limit=10, lease=LEASE)) == 3
+
+
+async def test_feed_success_and_failure_state(database: Database, now: datetime) -> None:
+    feeds = FeedRepository(database)
+    feed = await feeds.add("https://news.example/a.xml", now=now)
+    later = now + timedelta(minutes=10)
+    await feeds.record_failure(feed.id, error="HTTP 500 from server", now=now, next_poll_at=later)
+    failed = await feeds.get(feed.id)
+    assert failed is not None
+    assert (failed.error_count, failed.last_error, failed.next_poll_at) == (
+        1,
+        "HTTP 500 from server",
+        later,
+    )
+    await feeds.record_success(
+        feed.id, now=later, next_poll_at=later, url="https://news.example/moved.xml", etag='"v1"'
+    )
+    moved = await feeds.get(feed.id)
+    assert moved is not None
+    assert (moved.url, moved.etag, moved.error_count, moved.last_error) == (
+        "https://news.example/moved.xml",
+        '"v1"',
+        0,
+        None,
+    )
+
+
+async def test_disabled_feed_is_not_polled_until_enabled(database: Database, now: datetime) -> None:
+    feeds = FeedRepository(database)
+    feed = await feeds.add("https://news.example/a.xml", now=now)
+    await feeds.record_failure(
+        feed.id, error="gone", now=now, next_poll_at=now, disable_reason="410"
+    )
+    assert await feeds.claim_due(now, limit=10, lease=LEASE) == []
+    await feeds.enable(feed.id, now=now)
+    assert [f.id for f in await feeds.claim_due(now, limit=10, lease=LEASE)] == [feed.id]
+
+
+async def test_article_stored_once_even_across_restart(database: Database, now: datetime) -> None:
+    feed = await FeedRepository(database).add("https://news.example/a.xml", now=now)
+    articles = ArticleRepository(database)
+    first = await articles.add_new(feed.id, [_entry("a"), _entry("b")], now=now)
+    assert [a.dedup_key for a in first] == ["a", "b"]
+    assert await articles.add_new(feed.id, [_entry("a")], now=now) == []
+    restarted = Database(database.engine.url.render_as_string(hide_password=False))
+    try:
+        again = await ArticleRepository(restarted).add_new(
+            feed.id, [_entry("b"), _entry("c")], now=now
+        )
+    finally:
+        await restarted.aclose()
+    assert [a.dedup_key for a in again] == ["c"]
+    assert await articles.count() == 3
+    assert await articles.known_keys(feed.id, ["a", "z"]) == {"a"}
+
+
+async def test_analysis_round_trip(database: Database, now: datetime) -> None:
+    feed = await FeedRepository(database).add("https://news.example/a.xml", now=now)
+    articles = ArticleRepository(database)
+    (article,) = await articles.add_new(feed.id, [_entry("a")], now=now)
+    analysis = Analysis(
+        summary=("One.", "Two."),
+        quotes=(Quote("We will talk", 3, 15, speaker="Ann Lee", role="envoy", key=True),),
+        tags=Tags(
+            countries=("IN", "RU"), organizations=("UN",), themes=("diplomacy",), geopolitics=0.9
+        ),
+    )
+    await articles.save_analysis(article.id, analysis, story_id=article.id, now=now)
+    stored = await articles.get(article.id)
+    assert stored is not None
+    assert stored.analysis == analysis
+    assert stored.story_id == article.id
+    assert stored.text == "A.\n\nB."
+
+
+async def test_chat_settings_subscriptions_follows(database: Database, now: datetime) -> None:
+    chats = ChatRepository(database)
+    feeds = FeedRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "-100", thread_id="7", kind="supergroup", now=now)
+    assert chat == await chats.ensure(Platform.TELEGRAM, "-100", thread_id="7", now=now)
+    assert chat.settings == ChatSettings()
+    settings = ChatSettings(
+        timezone="Europe/Berlin", mode=DeliveryMode.INSTANT, schedule=("07:30",)
+    )
+    await chats.save_settings(chat.id, settings, next_digest_at=None)
+    reloaded = await chats.get(chat.id)
+    assert reloaded is not None
+    assert reloaded.settings == settings
+    feed = await feeds.add("https://news.example/a.xml", now=now)
+    assert await chats.subscribe(chat.id, feed.id, now=now) is True
+    assert await chats.subscribe(chat.id, feed.id, now=now) is False
+    assert [f.url for f in await chats.subscriptions(chat.id)] == [feed.url]
+    india = Follow(FollowKind.COUNTRY, "IN")
+    assert await chats.follow(chat.id, india) is True
+    assert await chats.follow(chat.id, india) is False
+    assert await chats.follows(chat.id) == [india]
+    assert await chats.unfollow(chat.id, india) is True
+    assert await chats.unsubscribe(chat.id, feed.id) is True
+    assert await chats.subscriptions(chat.id) == []
+
+
+async def test_outbox_order_pause_and_retry(database: Database, now: datetime) -> None:
+    chats = ChatRepository(database)
+    outbox = OutboxRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    first, second = await outbox.enqueue(chat.id, ["part 1", "part 2"], now=now, story_ids=[9])
+    claimed = await outbox.claim_due(now, limit=10, lease=LEASE)
+    assert [m.body for m in claimed] == ["part 1", "part 2"]
+    assert claimed[0].external_chat_id == "42"
+    # Part 1 must wait: part 2 may not overtake it.
+    await outbox.retry_at(first, at=now + timedelta(seconds=30), error="429")
+    await outbox.release(second)
+    assert await outbox.claim_due(now, limit=10, lease=LEASE) == []
+    later = now + timedelta(seconds=31)
+    assert [m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE)] == [first, second]
+    await outbox.mark_sent(first, now=later)
+    await outbox.mark_failed(second, error="Bad Request: message is too long")
+    counts = await outbox.counts()
+    assert counts == {OutboxState.SENT: 1, OutboxState.FAILED: 1}
+    failed = await outbox.get(second)
+    assert failed is not None
+    assert failed.last_error == "Bad Request: message is too long"
+
+
+async def test_paused_chat_keeps_its_messages(database: Database, now: datetime) -> None:
+    chats = ChatRepository(database)
+    outbox = OutboxRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    await outbox.enqueue(chat.id, ["hello"], now=now)
+    await chats.pause_address(Platform.TELEGRAM, "42", reason="Forbidden: bot was blocked")
+    assert await outbox.claim_due(now, limit=10, lease=LEASE) == []
+    paused = await chats.get(chat.id)
+    assert paused is not None
+    assert paused.paused_reason == "Forbidden: bot was blocked"
+    await chats.set_paused(chat.id, paused=False)
+    assert [m.body for m in await outbox.claim_due(now, limit=10, lease=LEASE)] == ["hello"]
+
+
+async def test_migrated_chat_gets_new_address(database: Database, now: datetime) -> None:
+    chats = ChatRepository(database)
+    outbox = OutboxRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "-5", now=now)
+    await outbox.enqueue(chat.id, ["hello"], now=now)
+    await chats.migrate(Platform.TELEGRAM, "-5", "-1005")
+    (message,) = await outbox.claim_due(now, limit=10, lease=LEASE)
+    assert message.external_chat_id == "-1005"
+
+
+async def test_delivered_stories_are_not_offered_again(database: Database, now: datetime) -> None:
+    feeds, articles = FeedRepository(database), ArticleRepository(database)
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    feed = await feeds.add("https://news.example/a.xml", now=now)
+    chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    await chats.subscribe(chat.id, feed.id, now=now)
+    stored = await articles.add_new(feed.id, [_entry("a"), _entry("b")], now=now)
+    relevant = Analysis(tags=Tags(geopolitics=0.9))
+    for article in stored:
+        await articles.save_analysis(article.id, relevant, story_id=stored[0].id, now=now)
+    since = now - timedelta(hours=24)
+    offered = await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5)
+    assert [a.dedup_key for a in offered] == ["a", "b"]
+    await outbox.enqueue(chat.id, ["digest"], now=now, story_ids=[stored[0].id])
+    assert await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5) == []
+    members = await articles.story_members([stored[0].id])
+    assert [a.dedup_key for a in members[stored[0].id]] == ["a", "b"]
