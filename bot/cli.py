@@ -60,6 +60,9 @@ def run() -> None:
 @app.command()
 def poll(
     once: Annotated[bool, typer.Option("--once", help="One cycle, then exit.")] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="With --once: poll every enabled feed, due or not.")
+    ] = False,
 ) -> None:
     """Poll the feeds that are due (with --once: one cycle, then print a summary)."""
     settings = _settings()
@@ -68,11 +71,13 @@ def poll(
 
         _run(run_service(settings, chats=False))
         return
-    _run(_poll_once(settings))
+    _run(_poll_once(settings, everything=everything))
 
 
-async def _poll_once(settings: Settings) -> None:
+async def _poll_once(settings: Settings, *, everything: bool) -> None:
     async with open_services(settings) as services:
+        if everything:
+            await services.feeds.make_all_due(services.clock())
         total = len([f for f in await services.feeds.all() if f.disabled_reason is None])
         with Progress(
             TextColumn("polling"),
@@ -201,8 +206,10 @@ async def _feeds_list(settings: Settings) -> None:
     for feed in feeds:
         if feed.disabled_reason:
             state = f"[red]disabled[/red]: {feed.disabled_reason}"
-        elif feed.error_count:
-            state = f"[yellow]{feed.error_count} errors[/yellow]: {feed.last_error}"
+        elif feed.last_error:
+            # A throttled feed has an error to show but no failure counted against it.
+            count = f"{feed.error_count} errors" if feed.error_count else "waiting"
+            state = f"[yellow]{count}[/yellow]: {feed.last_error}"
         else:
             state = "ok"
         table.add_row(str(feed.id), feed.title, feed.url, state)

@@ -1,18 +1,18 @@
 """The project's small error tree.
 
-    GeodigestError
-    ├── FeedError              a feed could not be fetched or parsed (message is user-facing)
-    │   ├── UnsafeURLError     the URL points at a private / loopback / reserved address
-    │   ├── FeedGone           410 Gone: the feed is to be disabled
-    │   └── FeedThrottled      429/503 with Retry-After: wait ``retry_after`` seconds
-    ├── ExtractError           an article page yielded no usable text
-    ├── CommandError           a chat command was wrong; the message tells the user what to type
-    │   └── NotAllowedError    the user may not change this chat
-    └── DeliveryError          a platform refused or failed a message
-        ├── RetryLater         try again after ``seconds`` (rate limit, 5xx, network)
-        ├── ChatGone           blocked, kicked, deactivated, not found: stop sending
-        ├── ChatMoved          the chat has a new id (Telegram group → supergroup)
-        └── BadMarkup          the platform could not parse our formatting
+GeodigestError
+├── FeedError              a feed could not be fetched or parsed (message is user-facing)
+│   ├── UnsafeURLError     the URL points at a private / loopback / reserved address
+│   ├── FeedGone           410 Gone: the feed is to be disabled
+│   └── FeedThrottled      429/503 with Retry-After: wait ``retry_after`` seconds
+├── ExtractError           an article page yielded no usable text
+├── CommandError           a chat command was wrong; the message tells the user what to type
+│   └── NotAllowedError    the user may not change this chat
+└── DeliveryError          a platform refused or failed a message
+    ├── RetryLater         try again after ``seconds`` (rate limit, 5xx, network)
+    ├── ChatGone           blocked, kicked, deactivated, not found: stop sending
+    ├── ChatMoved          the chat has a new id (Telegram group → supergroup)
+    └── BadMarkup          the platform could not parse our formatting
 """
 
 from __future__ import annotations

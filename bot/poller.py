@@ -73,7 +73,7 @@ async def _record_failure(services: Services, feed: Feed, error: FeedError) -> s
         return reason
     if isinstance(error, FeedThrottled):
         # The server asked for a pause: not the feed's fault, so no error is counted.
-        wait = max(error.retry_after, settings.poll_interval)
+        wait = min(max(error.retry_after, settings.poll_interval), settings.max_backoff)
         await services.feeds.record_failure(
             feed.id,
             error=reason,

@@ -173,6 +173,13 @@ class FeedRepository:
                 .values(disabled_reason=None, error_count=0, next_poll_at=now)
             )
 
+    async def make_all_due(self, now: datetime) -> None:
+        """Bring every enabled feed's next poll forward to ``now``."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                feeds.update().where(feeds.c.disabled_reason.is_(None)).values(next_poll_at=now)
+            )
+
     async def by_ids(self, feed_ids: Sequence[int]) -> dict[int, Feed]:
         if not feed_ids:
             return {}

@@ -173,3 +173,9 @@ class OutboxRepository:
     async def _update(self, message_id: int, **values: object) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(outbox.update().where(outbox.c.id == message_id).values(**values))
+
+    async def postpone(self, message_id: int, *, at: datetime) -> None:
+        """Give a claimed message back untried, due again at ``at`` (paced by rate limits)."""
+        await self._update(
+            message_id, next_attempt_at=at, lease_until=None, attempts=outbox.c.attempts - 1
+        )

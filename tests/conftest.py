@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.config import Settings
+from bot.feeds import FeedFetcher
+from bot.services import Services
 from storage.db import Database
+
+pytest_plugins = ["tests.feed_server", "tests.fake_telegram"]
 
 
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
@@ -58,3 +63,22 @@ def _no_env_leak(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ):
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for tests: no .env, a temporary SQLite file, local servers allowed."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'geodigest.db'}",
+        allow_private_urls=True,
+        connect_timeout=2.0,
+        read_timeout=5.0,
+    )
+
+
+@pytest.fixture
+async def services(database: Database, settings: Settings) -> AsyncIterator[Services]:
+    """Repositories on the ``database`` fixture plus a real feed fetcher."""
+    async with FeedFetcher(settings) as fetcher:
+        yield Services.from_database(settings, database, fetcher)

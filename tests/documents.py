@@ -1,0 +1,55 @@
+"""Builders for the feed documents tests serve from the local feed server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    link: str
+    guid: str = ""
+    paragraphs: Sequence[str] = ()
+    published: datetime = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    author: str = ""
+
+
+def rss_feed(title: str, items: Sequence[Item], *, link: str = "https://news.example/") -> bytes:
+    """An RSS 2.0 document whose items carry their paragraphs as HTML content."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>',
+        f"<title>{escape(title)}</title><link>{escape(link)}</link><description>test</description>",
+    ]
+    for item in items:
+        body = "".join(f"<p>{escape(p)}</p>" for p in item.paragraphs)
+        parts.append(
+            "<item>"
+            f"<title>{escape(item.title)}</title><link>{escape(item.link)}</link>"
+            + (f"<guid isPermaLink='false'>{escape(item.guid)}</guid>" if item.guid else "")
+            + f"<pubDate>{format_datetime(item.published)}</pubDate>"
+            + (f"<dc:creator>{escape(item.author)}</dc:creator>" if item.author else "")
+            + f"<content:encoded>{escape(body)}</content:encoded></item>"
+        )
+    parts.append("</channel></rss>")
+    return "\n".join(parts).encode()
+
+
+def article_page(title: str, paragraphs: Sequence[str]) -> bytes:
+    """An HTML article page with navigation and footer furniture around the article."""
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></nav>"
+        f"<article><h1>{escape(title)}</h1>{body}</article>"
+        "<footer><p>Related Articles</p><p>Subscribe to our newsletter for more.</p>"
+        "<p>Copyright 2026 News Example. All rights reserved.</p></footer>"
+        "</body></html>"
+    ).encode()
