@@ -22,6 +22,7 @@ from bot.logs import configure_logging
 from bot.opml import parse_opml, render_opml
 from bot.poller import PollOutcome, poll_due
 from bot.preview import preview_file, preview_url
+from bot.runtime import run_until_signalled
 from bot.services import Services
 
 app = typer.Typer(help="geodigest: world-affairs news feeds in, short digests out.")
@@ -51,10 +52,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 @app.command()
 def run() -> None:
     """Run the service: poll feeds, build digests, talk to the chat platforms."""
-    from bot.runtime import run_service
-
-    settings = _settings()
-    _run(run_service(settings))
+    _run(run_until_signalled(_settings()))
 
 
 @app.command()
@@ -67,9 +65,7 @@ def poll(
     """Poll the feeds that are due (with --once: one cycle, then print a summary)."""
     settings = _settings()
     if not once:
-        from bot.runtime import run_service
-
-        _run(run_service(settings, chats=False))
+        _run(run_until_signalled(settings, chats=False))
         return
     _run(_poll_once(settings, everything=everything))
 
