@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -53,6 +51,7 @@ class Settings(BaseSettings):
     story_window_hours: int = Field(48, ge=1)
     digest_window_hours: int = Field(24, ge=1)
     digest_max_stories: int = Field(20, ge=1)
+    retention_days: int = Field(30, ge=1, description="keep articles and sent messages this long")
 
     # Chat platforms
     telegram_bot_token: SecretStr | None = Field(
@@ -87,7 +86,3 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: str) -> str:
         return async_database_url(value)
-
-    @property
-    def data_dir(self) -> Path:
-        return Path.cwd()

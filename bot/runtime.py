@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -19,7 +20,12 @@ from bot.metrics import Metrics
 from bot.models import Article, Platform
 from bot.poller import poll_due
 from bot.render import render_telegram_alert, render_telegram_html
-from bot.scheduler import DIGEST_TICK_SECONDS, POLL_TICK_SECONDS, build_scheduler
+from bot.scheduler import (
+    DIGEST_TICK_SECONDS,
+    POLL_TICK_SECONDS,
+    PRUNE_TICK_SECONDS,
+    build_scheduler,
+)
 from bot.services import Services
 from bot.web import WebhookHandler, WebServer, build_web_app
 
@@ -124,7 +130,14 @@ async def run_service(settings: Settings, stop: asyncio.Event, *, chats: bool = 
         async def digests() -> None:
             await queue_due_digests(services, platforms.renderers)
 
-        jobs = {"poll": (poll, POLL_TICK_SECONDS)}
+        async def prune() -> None:
+            cutoff = services.clock() - timedelta(days=settings.retention_days)
+            articles = await services.articles.prune(cutoff)
+            messages = await services.outbox.prune(cutoff)
+            if articles or messages:
+                logger.info("pruned %d old articles and %d old messages", articles, messages)
+
+        jobs = {"poll": (poll, POLL_TICK_SECONDS), "prune": (prune, PRUNE_TICK_SECONDS)}
         if platforms.renderers:
             jobs["digests"] = (digests, DIGEST_TICK_SECONDS)
         scheduler = build_scheduler(jobs)

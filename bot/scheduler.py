@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 # How often the scheduler looks for due feeds and digests; each feed keeps its own interval.
 POLL_TICK_SECONDS = 30
 DIGEST_TICK_SECONDS = 30
+PRUNE_TICK_SECONDS = 3600
 
 Job = Callable[[], Awaitable[object]]
 
@@ -28,7 +29,7 @@ def _guarded(name: str, job: Job) -> Job:
     return tick
 
 
-def build_scheduler(jobs: dict[str, tuple[Job, int]]) -> AsyncIOScheduler:
+def build_scheduler(jobs: Mapping[str, tuple[Job, int]]) -> AsyncIOScheduler:
     """A scheduler running each ``name: (job, seconds)`` now and then every ``seconds``."""
     scheduler = AsyncIOScheduler(timezone=UTC)
     for name, (job, seconds) in jobs.items():

@@ -186,3 +186,9 @@ class ArticleRepository:
             return int(
                 (await conn.execute(sa.select(sa.func.count()).select_from(articles))).scalar_one()
             )
+
+    async def prune(self, before: datetime) -> int:
+        """Delete articles fetched before ``before``; returns how many went."""
+        async with self._db.transaction() as conn:
+            result = await conn.execute(articles.delete().where(articles.c.fetched_at < before))
+        return result.rowcount

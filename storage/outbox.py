@@ -170,6 +170,16 @@ class OutboxRepository:
             rows = (await conn.execute(query)).all()
         return {OutboxState(state): count for state, count in rows}
 
+    async def prune(self, before: datetime) -> int:
+        """Delete sent and failed messages created before ``before``; pending ones stay."""
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                outbox.delete().where(
+                    outbox.c.state != OutboxState.PENDING.value, outbox.c.created_at < before
+                )
+            )
+        return result.rowcount
+
     async def _update(self, message_id: int, **values: object) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(outbox.update().where(outbox.c.id == message_id).values(**values))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +53,7 @@ def sample_page() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _no_env_leak(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_env_leak(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests build Settings explicitly; a developer's .env or tokens must not leak in.
     for name in (
         "TELEGRAM_BOT_TOKEN",
@@ -62,7 +62,6 @@ def _no_env_leak(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "SLACK_APP_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
-    yield
 
 
 @pytest.fixture

@@ -204,3 +204,20 @@ async def test_delivered_stories_are_not_offered_again(database: Database, now: 
     assert await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5) == []
     members = await articles.story_members([stored[0].id])
     assert [a.dedup_key for a in members[stored[0].id]] == ["a", "b"]
+
+
+async def test_old_articles_and_finished_messages_are_pruned(
+    database: Database, now: datetime
+) -> None:
+    feed = await FeedRepository(database).add("https://news.example/a.xml", now=now)
+    articles, outbox = ArticleRepository(database), OutboxRepository(database)
+    chat = await ChatRepository(database).ensure(Platform.TELEGRAM, "42", now=now)
+    old = now - timedelta(days=40)
+    await articles.add_new(feed.id, [_entry("old")], now=old)
+    await articles.add_new(feed.id, [_entry("new")], now=now)
+    sent, pending = await outbox.enqueue(chat.id, ["sent", "pending"], now=old)
+    await outbox.mark_sent(sent, now=old)
+    assert await articles.prune(now - timedelta(days=30)) == 1
+    assert await outbox.prune(now - timedelta(days=30)) == 1
+    assert await articles.known_keys(feed.id, ["old", "new"]) == {"new"}
+    assert await outbox.get(pending) is not None

@@ -1,0 +1,75 @@
+"""Speed of the whole analysis per article, beside sumy's LexRank on the same articles.
+
+    python -m benchmarks.speed [DATA_DIR]
+
+Median milliseconds per article over the summaries-dev articles, best of a few rounds. sumy's
+default tokenizer needs NLTK data that cannot be downloaded here, so LexRank gets a tokenizer
+built on our sentence splitter: it is timed on its summarisation, not on NLTK.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+
+from benchmarks.quality import DEFAULT_DATA_DIR, read_jsonl
+from bot.analysis import analyse
+from bot.sentences import split_sentences
+
+ROUNDS = 3
+_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+class SplitterTokenizer:
+    """The two methods sumy's parser calls, backed by our splitter."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(s.text for s in split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(_WORDS.findall(sentence))
+
+
+def median_ms(texts: Sequence[str], run: Callable[[str], object]) -> float:
+    """Per article, the best of ROUNDS timings; then the median over articles."""
+    per_article = []
+    for text in texts:
+        best = float("inf")
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            run(text)
+            best = min(best, time.perf_counter() - started)
+        per_article.append(best * 1000)
+    return statistics.median(per_article)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    data_dir = Path(args[0]) if args else DEFAULT_DATA_DIR
+    texts = [row["text"] for row in read_jsonl(data_dir / "summaries-dev.jsonl")]
+    tokenizer = SplitterTokenizer()
+    lexrank = LexRankSummarizer()
+
+    def run_lexrank(text: str) -> object:
+        return lexrank(PlaintextParser.from_string(text, tokenizer).document, 3)
+
+    analyse("", texts[0])  # build the lazily loaded tables outside the timing
+    ours = median_ms(texts, lambda text: analyse("", text))
+    theirs = median_ms(texts, run_lexrank)
+    print(f"{len(texts)} articles, median of best-of-{ROUNDS} per article")
+    print(f"  analyse() (summary + quotes + tags)  {ours:8.2f} ms")
+    print(f"  sumy LexRank summary only           {theirs:8.2f} ms")
+    print(f"  speed-up                            {theirs / ours:8.1f} x")
+
+
+if __name__ == "__main__":
+    main()
