@@ -91,7 +91,7 @@ async def _serve_web(
         telegram_webhook=platforms.telegram_webhook,
     )
     server = WebServer.for_app(app, host=settings.http_host, port=settings.http_port)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(_serve_until_stopped(server))
 
     async def shutdown() -> None:
         server.should_exit = True
@@ -99,6 +99,18 @@ async def _serve_web(
 
     stack.push_async_callback(shutdown)
     logger.info("web server on http://%s:%d", settings.http_host, settings.http_port)
+
+
+async def _serve_until_stopped(server: WebServer) -> None:
+    # uvicorn exits the process when it cannot bind; the bot itself should keep running.
+    try:
+        await server.serve()
+    except (SystemExit, OSError):
+        logger.error(
+            "web server could not listen on %s:%d; /healthz, /metrics and webhooks are off",
+            server.config.host,
+            server.config.port,
+        )
 
 
 async def run_until_signalled(settings: Settings, *, chats: bool = True) -> None:

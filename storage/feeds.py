@@ -78,35 +78,35 @@ class FeedRepository:
         return result.rowcount > 0
 
     async def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[Feed]:
-        """Lease up to ``limit`` enabled feeds whose poll time has come."""
+        """Lease up to ``limit`` enabled feeds whose poll time has come, most overdue first."""
+        candidate = feeds.alias("candidate")
         due = (
-            sa.select(feeds.c.id)
+            sa.select(candidate.c.id)
             .where(
-                feeds.c.disabled_reason.is_(None),
-                sa.or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now),
-                sa.or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now),
+                candidate.c.disabled_reason.is_(None),
+                sa.or_(candidate.c.next_poll_at.is_(None), candidate.c.next_poll_at <= now),
+                sa.or_(candidate.c.lease_until.is_(None), candidate.c.lease_until <= now),
             )
-            .order_by(feeds.c.next_poll_at.is_not(None), feeds.c.next_poll_at, feeds.c.id)
+            .order_by(
+                candidate.c.next_poll_at.is_not(None), candidate.c.next_poll_at, candidate.c.id
+            )
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        # One UPDATE … WHERE id IN (SELECT …) statement: atomic on SQLite, and with
+        # SKIP LOCKED on PostgreSQL, so concurrent pollers never claim the same feed.
+        claim = (
+            feeds.update()
+            .where(feeds.c.id.in_(due.scalar_subquery()))
+            .values(lease_until=now + lease)
+            .returning(*feeds.c)
+        )
         async with self._db.transaction() as conn:
-            ids = (await conn.execute(due)).scalars().all()
-            if not ids:
-                return []
-            rows = (
-                (
-                    await conn.execute(
-                        feeds.update()
-                        .where(feeds.c.id.in_(ids))
-                        .values(lease_until=now + lease)
-                        .returning(*feeds.c)
-                    )
-                )
-                .mappings()
-                .all()
-            )
-        return sorted((feed_from_row(r) for r in rows), key=lambda f: ids.index(f.id))
+            rows = (await conn.execute(claim)).mappings().all()
+        claimed = [feed_from_row(r) for r in rows]
+        return sorted(
+            claimed, key=lambda f: (f.next_poll_at is not None, f.next_poll_at or now, f.id)
+        )
 
     async def record_success(
         self,

@@ -82,13 +82,13 @@ class OutboxRepository:
         self, now: datetime, *, limit: int, lease: timedelta
     ) -> list[OutboxMessage]:
         """Lease due messages of active chats, oldest first, never overtaking an earlier one."""
-        earlier = outbox.alias("earlier")
+        candidate, earlier = outbox.alias("candidate"), outbox.alias("earlier")
         blocked_by_earlier = (
             sa.select(earlier.c.id)
             .where(
-                earlier.c.chat_id == outbox.c.chat_id,
+                earlier.c.chat_id == candidate.c.chat_id,
                 earlier.c.state == OutboxState.PENDING.value,
-                earlier.c.id < outbox.c.id,
+                earlier.c.id < candidate.c.id,
                 sa.or_(
                     earlier.c.next_attempt_at > now,
                     sa.and_(earlier.c.lease_until.is_not(None), earlier.c.lease_until > now),
@@ -97,40 +97,37 @@ class OutboxRepository:
             .exists()
         )
         due = (
-            sa.select(outbox.c.id)
-            .join(chats, chats.c.id == outbox.c.chat_id)
+            sa.select(candidate.c.id)
+            .join(chats, chats.c.id == candidate.c.chat_id)
             .where(
-                outbox.c.state == OutboxState.PENDING.value,
-                outbox.c.next_attempt_at <= now,
-                sa.or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+                candidate.c.state == OutboxState.PENDING.value,
+                candidate.c.next_attempt_at <= now,
+                sa.or_(candidate.c.lease_until.is_(None), candidate.c.lease_until <= now),
                 chats.c.paused.is_(False),
                 ~blocked_by_earlier,
             )
-            .order_by(outbox.c.id)
+            .order_by(candidate.c.id)
             .limit(limit)
-            .with_for_update(of=outbox, skip_locked=True)
+            .with_for_update(of=candidate, skip_locked=True)
+        )
+        # One UPDATE … WHERE id IN (SELECT …): atomic on SQLite, SKIP LOCKED on PostgreSQL.
+        claim = (
+            outbox.update()
+            .where(outbox.c.id.in_(due.scalar_subquery()))
+            .values(lease_until=now + lease, attempts=outbox.c.attempts + 1)
+            .returning(outbox.c.id)
         )
         async with self._db.transaction() as conn:
-            ids = (await conn.execute(due)).scalars().all()
+            ids = (await conn.execute(claim)).scalars().all()
             if not ids:
                 return []
-            await conn.execute(
-                outbox.update()
+            query = (
+                sa.select(*_COLUMNS)
+                .join(chats, chats.c.id == outbox.c.chat_id)
                 .where(outbox.c.id.in_(ids))
-                .values(lease_until=now + lease, attempts=outbox.c.attempts + 1)
+                .order_by(outbox.c.id)
             )
-            rows = (
-                (
-                    await conn.execute(
-                        sa.select(*_COLUMNS)
-                        .join(chats, chats.c.id == outbox.c.chat_id)
-                        .where(outbox.c.id.in_(ids))
-                        .order_by(outbox.c.id)
-                    )
-                )
-                .mappings()
-                .all()
-            )
+            rows = (await conn.execute(query)).mappings().all()
         return [_message(r) for r in rows]
 
     async def mark_sent(self, message_id: int, *, now: datetime) -> None:

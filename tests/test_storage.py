@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from bot.models import (
@@ -9,8 +10,10 @@ from bot.models import (
     ChatSettings,
     DeliveryMode,
     Entry,
+    Feed,
     Follow,
     FollowKind,
+    OutboxMessage,
     OutboxState,
     Platform,
     Quote,
@@ -221,3 +224,37 @@ async def test_old_articles_and_finished_messages_are_pruned(
     assert await outbox.prune(now - timedelta(days=30)) == 1
     assert await articles.known_keys(feed.id, ["old", "new"]) == {"new"}
     assert await outbox.get(pending) is not None
+
+
+async def test_concurrent_instances_never_claim_the_same_work(
+    database: Database, now: datetime
+) -> None:
+    """Two processes sharing one database: every feed and message is claimed exactly once."""
+    feeds, chats, outbox = (
+        FeedRepository(database),
+        ChatRepository(database),
+        OutboxRepository(database),
+    )
+    for n in range(40):
+        await feeds.add(f"https://news.example/{n}.xml", now=now)
+        chat = await chats.ensure(Platform.TELEGRAM, str(n), now=now)
+        await outbox.enqueue(chat.id, [f"message {n}"], now=now)
+    other = Database(database.engine.url.render_as_string(hide_password=False))
+    try:
+        instances = [(feeds, outbox), (FeedRepository(other), OutboxRepository(other))]
+        rounds = [
+            claim
+            for feed_repo, outbox_repo in instances
+            for claim in (
+                *(feed_repo.claim_due(now, limit=7, lease=LEASE) for _ in range(4)),
+                *(outbox_repo.claim_due(now, limit=7, lease=LEASE) for _ in range(4)),
+            )
+        ]
+        results = await asyncio.gather(*rounds)
+    finally:
+        await other.aclose()
+    feed_ids = [f.id for batch in results for f in batch if isinstance(f, Feed)]
+    message_ids = [m.id for batch in results for m in batch if isinstance(m, OutboxMessage)]
+    assert len(feed_ids) == len(set(feed_ids))
+    assert len(message_ids) == len(set(message_ids))
+    assert len(feed_ids) == len(message_ids) == 40
