@@ -38,6 +38,8 @@ AlertRenderer = Callable[[DigestStory], Sequence[str]]
 DIGEST_TITLE = "Your world-affairs digest"
 # A schedule is a handful of daily times; more than this is a typo or a flood.
 MAX_SCHEDULE_TIMES = 6
+# A claimed digest not queued within this time (its instance died) falls due again.
+DIGEST_CLAIM_LEASE = timedelta(minutes=10)
 
 
 def parse_local_time(value: str) -> time:
@@ -225,14 +227,19 @@ async def queue_due_digests(services: Services, renderers: Mapping[Platform, Ren
     queued = 0
     for chat in await services.chats.due_for_digest(now):
         render = renderers.get(chat.platform)
-        if render is None:
+        if render is None or chat.next_digest_at is None:
             # No sender for this platform in this process: leave the chat due for one that has.
             continue
+        retry_at = now + DIGEST_CLAIM_LEASE
+        if not await services.chats.claim_digest(
+            chat.id, due_at=chat.next_digest_at, retry_at=retry_at
+        ):
+            continue  # another instance is sending this one
         try:
             queued += await queue_digest(services, chat, render=render)
         except Exception:
             # One broken chat must not hold back everyone else's digest.
-            logger.exception("could not queue the digest of chat %s", chat.id)
+            logger.exception("could not queue the digest of chat %s; retrying later", chat.id)
             continue
         # An empty digest sends nothing but still moves the schedule on.
         await services.chats.record_digest(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.analysis import analyse
 from bot.errors import FeedError
 from bot.extract import article_paragraphs
-from bot.models import Article, Entry, Feed, FetchResult
+from bot.models import Analysis, Article, Entry, Feed, FetchResult
 from bot.services import Services
 from bot.stories import StoryCandidate, match_story
 
@@ -50,20 +50,30 @@ async def _complete(services: Services, entry: Entry) -> Entry:
     return replace(entry, paragraphs=paragraphs)
 
 
-async def analyse_articles(services: Services, articles: Sequence[Article]) -> list[Article]:
-    """Analyse new articles, attach each to a story, store the results."""
+def _analyse_safely(article: Article, services: Services) -> Analysis:
     settings = services.settings
-    now = services.clock()
-    window = timedelta(hours=settings.story_window_hours)
-    recent = [_candidate(a) for a in await services.articles.analysed_since(now - window)]
-    done: list[Article] = []
-    for article in articles:
-        analysis = analyse(
+    try:
+        return analyse(
             article.title,
             article.text,
             summary_sentences=settings.summary_sentences,
             key_quotes=settings.key_quotes,
         )
+    except Exception:
+        # Recorded as analysed with no relevance: the article is kept but never sent, and
+        # one odd text cannot stall the feed's other articles.
+        logger.exception("analysis failed for article %s (%s)", article.id, article.url)
+        return Analysis()
+
+
+async def analyse_articles(services: Services, articles: Sequence[Article]) -> list[Article]:
+    """Analyse new articles, attach each to a story, store the results."""
+    now = services.clock()
+    window = timedelta(hours=services.settings.story_window_hours)
+    recent = [_candidate(a) for a in await services.articles.analysed_since(now - window)]
+    done: list[Article] = []
+    for article in articles:
+        analysis = _analyse_safely(article, services)
         analysed = replace(article, analysis=analysis)
         candidate = _candidate(analysed)
         match = match_story(candidate, recent, window=window)
@@ -112,8 +122,13 @@ async def add_feed(services: Services, url: str) -> AddedFeed:
     feed = await services.feeds.add(
         result.url, now=now, title=result.title, site_url=result.site_url
     )
-    await record_fetch(services, feed, result)
-    articles = await store_entries(services, feed, result.entries)
+    try:
+        await record_fetch(services, feed, result)
+        articles = await store_entries(services, feed, result.entries)
+    except BaseException:
+        # Subscribing is all or nothing: a feed we could not take in is not kept.
+        await services.feeds.remove(feed.id)
+        raise
     stored = await services.feeds.get(feed.id)
     return AddedFeed(stored or feed, created=True, new_articles=tuple(articles))
 

@@ -169,6 +169,7 @@ class Chat:
     paused: bool = False
     paused_reason: str | None = None
     last_digest_at: datetime | None = None
+    next_digest_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

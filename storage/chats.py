@@ -45,6 +45,7 @@ def _chat(row: RowMapping) -> Chat:
         paused=row["paused"],
         paused_reason=row["paused_reason"],
         last_digest_at=row["last_digest_at"],
+        next_digest_at=row["next_digest_at"],
     )
 
 
@@ -220,6 +221,20 @@ class ChatRepository:
         )
         async with self._db.engine.connect() as conn:
             return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def claim_digest(self, chat_id: int, *, due_at: datetime, retry_at: datetime) -> bool:
+        """Take a due digest for this instance; False when another instance already took it.
+
+        The claim moves the due time to ``retry_at``, so a digest whose instance died before
+        queueing it falls due again then.
+        """
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                chats.update()
+                .where(chats.c.id == chat_id, chats.c.next_digest_at == due_at)
+                .values(next_digest_at=retry_at)
+            )
+        return result.rowcount == 1
 
     async def record_digest(
         self, chat_id: int, *, at: datetime, next_digest_at: datetime | None

@@ -346,6 +346,32 @@ async def test_due_digest_is_queued_once_and_the_schedule_moves_on(services: Ser
     assert [c.id for c in due_tomorrow] == [chat.id]
 
 
+async def test_two_instances_queue_a_due_digest_once(services: Services) -> None:
+    chat, feed = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
+    await store(services, feed, "Delhi talks")
+    services.clock.now = NOW + timedelta(hours=1, minutes=1)  # type: ignore[attr-defined]
+    # Both instances read the chat as due before either queues it.
+    (due,) = await services.chats.due_for_digest(services.clock())
+    assert due.next_digest_at is not None
+    first = await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=NOW)
+    second = await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=NOW)
+    assert (first, second) == (True, False)
+
+
+async def test_a_digest_claimed_by_a_dead_instance_falls_due_again(services: Services) -> None:
+    chat, feed = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
+    await store(services, feed, "Delhi talks")
+    late = NOW + timedelta(hours=1, minutes=1)
+    (due,) = await services.chats.due_for_digest(late)
+    assert due.next_digest_at is not None
+    retry_at = late + timedelta(minutes=10)
+    assert await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=retry_at)
+    # The claiming instance died here; nothing was queued and the stories are still unsent.
+    services.clock.now = retry_at  # type: ignore[attr-defined]
+    assert await queue_due_digests(services, RENDERERS) == 1
+    assert await services.chats.pending_messages(chat.id) == 1
+
+
 async def test_empty_digest_sends_nothing_but_advances(services: Services) -> None:
     chat, _ = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
     services.clock.now = NOW + timedelta(hours=2)  # type: ignore[attr-defined]

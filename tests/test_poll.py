@@ -7,8 +7,10 @@ from email.utils import format_datetime
 
 import pytest
 
+from bot import ingest
 from bot.errors import FeedError
 from bot.ingest import add_feed
+from bot.models import Analysis, Article
 from bot.poller import failure_delay, poll_due
 from bot.services import Services
 from tests.documents import Item, article_page, rss_feed
@@ -185,3 +187,41 @@ async def test_retry_after_date_is_honoured_and_not_counted(
     assert stored.error_count == 0
     assert stored.next_poll_at is not None
     assert stored.next_poll_at >= retry_at - timedelta(seconds=5)
+
+
+async def test_an_article_that_breaks_analysis_is_kept_but_never_sent(
+    services: Services, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ingest.analyse
+
+    def breaks_on_round_1(title: str, text: str, **options: int) -> Analysis:
+        if title == "Talks round 1":
+            raise ValueError("unexpected text")
+        return real(title, text, **options)
+
+    monkeypatch.setattr(ingest, "analyse", breaks_on_round_1)
+    url = feed_server.serve("/rss", rss_feed("World", _items(feed_server, 3)))
+    await services.feeds.add(url, now=services.clock())
+    summary = await poll_due(services)
+    assert (summary.new_articles, summary.errors) == (3, 0)
+    analysed = {
+        a.title: a.analysis
+        for a in await services.articles.analysed_since(services.clock() - timedelta(hours=1))
+    }
+    assert analysed["Talks round 1"] == Analysis()
+    assert analysed["Talks round 2"] is not None
+    assert analysed["Talks round 2"].tags.geopolitics > 0.5
+
+
+async def test_subscribing_is_all_or_nothing(
+    services: Services, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = feed_server.serve("/rss", rss_feed("World", _items(feed_server, 2)))
+
+    async def storage_fails(*args: object, **kwargs: object) -> list[Article]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services.articles, "add_new", storage_fails)
+    with pytest.raises(OSError, match="disk full"):
+        await add_feed(services, url)
+    assert await services.feeds.all() == []
