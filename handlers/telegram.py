@@ -26,6 +26,7 @@ from telegram import (
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -41,6 +42,7 @@ from handlers import telegram_chats
 from handlers.command_context import CommandContext, Navigation, Reply
 from handlers.command_texts import COMMANDS, INTRO
 from handlers.commands import COMMAND_NAMES, handle
+from handlers.telegram_updates import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY]
 PAGED_COMMANDS = frozenset({"list", "sources"})
 PAGE_PREFIX = "page:"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# A reply refused with 429 is retried this often after the wait Telegram asks for.
+REPLY_RETRIES = 2
 # Bot API: 120 characters for the short description, 512 for the description.
 SHORT_DESCRIPTION = "World-affairs news digests: summaries and key quotes from the feeds you pick."
 MESSAGE_FILTER = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
@@ -188,6 +192,9 @@ def build_application(services: Services, *, render_digest: Renderer) -> Telegra
         .base_url(services.settings.telegram_api_base_url)
         # Scheduling is APScheduler's job in geodigest; PTB's job queue would be a second one.
         .job_queue(None)
+        .concurrent_updates(PerChatUpdateProcessor())
+        # Replies go straight out, not through the outbox: honour a 429 instead of dropping.
+        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
         .build()
     )
     register(app, services, render_digest=render_digest)

@@ -321,3 +321,16 @@ async def test_a_failing_command_menu_does_not_stop_the_bot(
         await running.stop()
     assert "could not set the bot's command menu" in caplog.text
     assert "TEST-TOKEN" not in caplog.text
+
+
+@pytest.mark.usefixtures("frontend")
+async def test_a_slow_subscription_does_not_hold_up_other_chats(
+    fake_telegram: FakeTelegram, feed_server: FeedServer
+) -> None:
+    slow = feed_server.serve("/slow.xml", b"", delay=30)
+    waiting = 502
+    await fake_telegram.send_user_message(waiting, f"/subscribe {slow}", user_id=waiting)
+    await wait_for(lambda: feed_server.requests_to("/slow.xml"), timeout=10)
+    await reply_to(fake_telegram, ASHA, "/help", containing="/subscribe", user_id=ASHA)
+    # The other chat's feed is still loading: its answer has not come yet.
+    assert fake_telegram.texts(waiting) == []
