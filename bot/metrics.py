@@ -1,0 +1,51 @@
+"""Prometheus counters of geodigest, held in their own registry (nothing global)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter
+
+
+class Metrics:
+    """Counters of polling and delivery; ``registry`` is what ``/metrics`` exposes."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry if registry is not None else CollectorRegistry()
+        self.messages_sent = Counter(
+            "geodigest_messages_sent",
+            "Messages a platform accepted",
+            ["platform"],
+            registry=self.registry,
+        )
+        self.messages_retried = Counter(
+            "geodigest_messages_retried",
+            "Sends put off to a later attempt (rate limit, server or network error)",
+            ["platform"],
+            registry=self.registry,
+        )
+        self.messages_failed = Counter(
+            "geodigest_messages_failed",
+            "Messages given up on",
+            ["platform"],
+            registry=self.registry,
+        )
+        self.chats_paused = Counter(
+            "geodigest_chats_paused",
+            "Chats paused because the platform says they are gone",
+            ["platform"],
+            registry=self.registry,
+        )
+        self.feeds_polled = Counter(
+            "geodigest_feeds_polled",
+            "Feed polls by result",
+            ["result"],
+            registry=self.registry,
+        )
+        self.articles_new = Counter(
+            "geodigest_articles_new", "New articles stored", registry=self.registry
+        )
+
+    def record_poll(self, polled: int, not_modified: int, errors: int) -> None:
+        """Count one poll cycle's feeds by outcome."""
+        self.feeds_polled.labels("not_modified").inc(not_modified)
+        self.feeds_polled.labels("error").inc(errors)
+        self.feeds_polled.labels("ok").inc(polled - not_modified - errors)
