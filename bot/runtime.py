@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import AsyncExitStack
@@ -60,6 +61,9 @@ class _Platforms:
         from handlers.telegram import TelegramFrontend
         from handlers.telegram_sender import TelegramSender
 
+        # Opt in to PTB's timedelta durations (RetryAfter.retry_after) instead of the
+        # deprecated seconds, which would log a warning on every flood-control answer.
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
         self.renderers[Platform.TELEGRAM] = render_telegram_html
         self.alert_renderers[Platform.TELEGRAM] = render_telegram_alert
         sender = TelegramSender.from_settings(services.settings)

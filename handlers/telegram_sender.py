@@ -143,21 +143,3 @@ def _chat_id(external_id: str) -> int | str:
         return int(external_id)
     except ValueError:
         return external_id
-
-
-class TokenRedactingFilter(logging.Filter):
-    """Hides the bot token in log records: httpx logs request URLs, and they contain it.
-
-    Attach it to the log *handlers* (a logger's filters do not see its children's records).
-    """
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._token:
-            text = record.getMessage()
-            if self._token in text:
-                record.msg, record.args = text.replace(self._token, "<redacted>"), None
-        return True
