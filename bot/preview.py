@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,17 +40,7 @@ def article_json(
         "author": author,
         "text": text,
         "summary": list(analysis.summary),
-        "quotes": [
-            {
-                "text": q.text,
-                "speaker": q.speaker,
-                "role": q.role,
-                "start": q.start,
-                "end": q.end,
-                "key": q.key,
-            }
-            for q in analysis.quotes
-        ],
+        "quotes": [asdict(q) for q in analysis.quotes],
         "countries": list(analysis.tags.countries),
         "organizations": list(analysis.tags.organizations),
         "themes": list(analysis.tags.themes),

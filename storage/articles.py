@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,17 +13,6 @@ from sqlalchemy.engine import RowMapping
 from bot.models import Analysis, Article, Entry, Quote, Tags
 from storage.db import Database
 from storage.tables import articles, deliveries, subscriptions
-
-
-def _quote_to_json(quote: Quote) -> dict[str, Any]:
-    return {
-        "text": quote.text,
-        "start": quote.start,
-        "end": quote.end,
-        "speaker": quote.speaker,
-        "role": quote.role,
-        "key": quote.key,
-    }
 
 
 def _analysis(row: RowMapping) -> Analysis | None:
@@ -121,7 +110,7 @@ class ArticleRepository:
                 .values(
                     analysed_at=now,
                     summary=list(analysis.summary),
-                    quotes=[_quote_to_json(q) for q in analysis.quotes],
+                    quotes=[asdict(q) for q in analysis.quotes],
                     countries=list(analysis.tags.countries),
                     organizations=list(analysis.tags.organizations),
                     themes=list(analysis.tags.themes),
