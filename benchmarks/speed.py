@@ -21,7 +21,10 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 
 from benchmarks.quality import DEFAULT_DATA_DIR, read_jsonl
 from bot.analysis import analyse
+from bot.quotes import find_quotes, pick_key_quotes
 from bot.sentences import split_sentences
+from bot.summarize import summarize
+from bot.topics import tag
 
 ROUNDS = 3
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
@@ -69,6 +72,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  analyse() (summary + quotes + tags)  {ours:8.2f} ms")
     print(f"  sumy LexRank summary only           {theirs:8.2f} ms")
     print(f"  speed-up                            {theirs / ours:8.1f} x")
+    print("stages of analyse(), each timed on its own")
+    for name, ms in stage_medians(texts).items():
+        print(f"  {name:36s}{ms:8.2f} ms")
+
+
+def stage_medians(texts: Sequence[str]) -> dict[str, float]:
+    """Median ms per article of each step ``analyse`` runs, to show where the time goes."""
+    summaries = {text: summarize(text) for text in texts}
+    quotes = {text: find_quotes(text) for text in texts}
+    return {
+        "split_sentences": median_ms(texts, split_sentences),
+        "summarize (incl. splitting)": median_ms(texts, summarize),
+        "find_quotes": median_ms(texts, find_quotes),
+        "pick_key_quotes": median_ms(texts, lambda t: pick_key_quotes(quotes[t], summaries[t])),
+        "tag": median_ms(texts, lambda text: tag("", text)),
+    }
 
 
 if __name__ == "__main__":

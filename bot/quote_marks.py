@@ -16,8 +16,9 @@ from dataclasses import dataclass
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
 _GUILLEMET = "«»"
-# Two straight apostrophes stand for a double quotation mark in some wire copy.
-_MARK_RE = re.compile(r"''|[\"“”„‟'‘’‚‛«»]")
+# Two straight apostrophes stand for a double quotation mark in some wire copy. Written as one
+# character set first (rather than ``''|[…]``) so that ``re`` can skip to the next mark itself.
+_MARK_RE = re.compile(r"[\"“”„‟'‘’‚‛«»](?:(?<=')')?")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 # Characters that may sit right before an opening mark / right after a closing one.
 _BEFORE_OPEN = set("([{—–-/:…") | set(_DOUBLE + _SINGLE + _GUILLEMET)

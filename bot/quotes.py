@@ -72,12 +72,14 @@ def _name_index(text: str) -> NameIndex:
     """Full names, roles from appositions and honorific genders, in one pass over the names."""
     index = NameIndex()
     for match in NAME_RE.finditer(text):
-        if not (match.end() - match.start() > 3 or text.startswith(", ", match.end())):
+        end = match.end()
+        if not (end - match.start() > 3 or text.startswith(", ", end)):
             continue  # "US", "UN" alone tell nothing
         name = clean_name(match.group())
         if name is None:
             continue
-        apposition = _APPOSITION_RE.match(text, match.end())
+        # Most names are not followed by a comma; testing for it is cheaper than the regex.
+        apposition = _APPOSITION_RE.match(text, end) if text.startswith(",", end) else None
         role = role_from_apposition(apposition.group(1)) if apposition else None
         gender = (
             "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
@@ -220,7 +222,8 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes
 
 
-_TOKEN_RE = re.compile(r"[^\W_]+")
+# Words of three letters or more: shorter ones never count, so the regex leaves them out.
+_TOKEN_RE = re.compile(r"[^\W_]{3,}")
 # A key quote says something: shorter ones are usually fragments of a sentence.
 KEY_MIN_WORDS = 8
 KEY_MAX_WORDS = 60  # longer than this reads as a paragraph, not a quote
@@ -230,7 +233,7 @@ REDUNDANT_OVERLAP = 0.6
 
 
 def _tokens(text: str) -> frozenset[str]:
-    return frozenset(t.lower() for t in _TOKEN_RE.findall(text) if len(t) > 2)
+    return frozenset(map(str.lower, _TOKEN_RE.findall(text)))
 
 
 def _covered(tokens: frozenset[str], others: Sequence[frozenset[str]]) -> bool:
@@ -252,7 +255,6 @@ def pick_key_quotes(
     quotes: Sequence[Quote], summary: Sequence[str], *, limit: int = 3
 ) -> list[Quote]:
     """All ``quotes`` in order, ``key=True`` on up to ``limit`` substantive, named, new ones."""
-    summary_tokens = [_tokens(sentence) for sentence in summary]
     candidates = sorted(
         (
             (i, q)
@@ -261,6 +263,7 @@ def pick_key_quotes(
         ),
         key=lambda item: -_key_score(item[1]),
     )
+    summary_tokens = [_tokens(sentence) for sentence in summary] if candidates else []
     picked: dict[int, frozenset[str]] = {}
     for i, quote in candidates:
         if len(picked) >= limit:
@@ -272,4 +275,7 @@ def pick_key_quotes(
             and not _covered(tokens, list(picked.values()))
         ):
             picked[i] = tokens
-    return [replace(q, key=i in picked) for i, q in enumerate(quotes)]
+    # Copy only the quotes whose flag changes: ``replace`` on a frozen dataclass is slow.
+    return [
+        q if q.key == (i in picked) else replace(q, key=i in picked) for i, q in enumerate(quotes)
+    ]

@@ -118,9 +118,11 @@ def _is_summary_material(sentence: str, title: str) -> bool:
 
 
 def _has_noise_marker(lowered: str) -> bool:
-    if "(" in lowered and any(marker in lowered for marker in _CAPTION_MARKERS):
+    # ``map`` over ``__contains__`` runs in C: a generator expression here cost a frame resume
+    # per marker and per sentence.
+    if "(" in lowered and any(map(lowered.__contains__, _CAPTION_MARKERS)):
         return True
-    return any(marker in lowered for marker in _NOISE_MARKERS)
+    return any(map(lowered.__contains__, _NOISE_MARKERS))
 
 
 def _is_bare_quote(sentence: str) -> bool:
@@ -152,18 +154,17 @@ def _term(word: str) -> str:
 
 def _tfidf(documents: Sequence[list[str]]) -> list[dict[str, float]]:
     """TF-IDF vectors, with document frequency counted over the sentences."""
+    counts = [Counter(document) for document in documents]
     frequency: Counter[str] = Counter()
-    for document in documents:
-        frequency.update(set(document))
+    for count in counts:
+        frequency.update(count.keys())
     total = len(documents)
-    return [
-        {t: c * math.log(1.0 + total / frequency[t]) for t, c in Counter(doc).items()}
-        for doc in documents
-    ]
+    idf = {term: math.log(1.0 + total / n) for term, n in frequency.items()}
+    return [{t: c * idf[t] for t, c in count.items()} for count in counts]
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = math.sqrt(sum([w * w for w in vector.values()]))
     return {t: w / norm for t, w in vector.items()} if norm else vector
 
 
@@ -171,7 +172,8 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     """Cosine of two unit vectors: their dot product."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(weight * b[term] for term, weight in a.items() if term in b)
+    # A list, not a generator: the same sum in the same order, without a resume per term.
+    return sum([weight * b[term] for term, weight in a.items() if term in b])
 
 
 def _overlap(vector: dict[str, float], title_terms: set[str]) -> float:
@@ -184,15 +186,25 @@ def _select(
     scores: Sequence[float], vectors: Sequence[dict[str, float]], *, limit: int
 ) -> list[int]:
     """Greedy MMR: the best-scoring sentence that repeats least of what is already chosen."""
+    # The penalty only lowers a score, so each round visits sentences from the highest score
+    # down and stops at a score below the best gain so far: only the few sentences near the top
+    # are ever compared with the chosen ones. Ties go to the earlier sentence.
+    by_score = sorted(range(len(scores)), key=lambda i: -scores[i])
+    repeat = [0.0] * len(scores)  # similarity to the closest of chosen[: compared[i]]
+    compared = [0] * len(scores)
     chosen: list[int] = []
-    remaining = set(range(len(scores)))
-    while remaining and len(chosen) < limit:
-
-        def gain(i: int) -> float:
-            repeat = max((_cosine(vectors[i], vectors[j]) for j in chosen), default=0.0)
-            return scores[i] - _REDUNDANCY_WEIGHT * repeat
-
-        best = max(sorted(remaining), key=gain)
+    while len(chosen) < min(limit, len(scores)):
+        best, best_gain = -1, -math.inf
+        for i in by_score:
+            if scores[i] < best_gain:
+                break
+            if i in chosen:
+                continue
+            for j in chosen[compared[i] :]:
+                repeat[i] = max(repeat[i], _cosine(vectors[i], vectors[j]))
+            compared[i] = len(chosen)
+            gain = scores[i] - _REDUNDANCY_WEIGHT * repeat[i]
+            if gain > best_gain or (gain == best_gain and i < best):
+                best, best_gain = i, gain
         chosen.append(best)
-        remaining.discard(best)
     return chosen

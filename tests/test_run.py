@@ -122,3 +122,53 @@ async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
     text = digest[0]
     assert "Sergey Lavrov" in text
     assert "withstood every test" in text
+
+
+async def test_webhook_mode_takes_updates_over_https_route_with_secret(
+    settings: Settings, fake_telegram: FakeTelegram
+) -> None:
+    port = _free_port()
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.telegram_webhook_secret = SecretStr("s3cret-webhook-token")
+    settings.public_url = "https://bot.example.org"
+    settings.http_port = port
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_764_000_000,
+            "chat": {"id": USER, "type": "private", "first_name": "Asha"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Asha"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        (registered,) = await wait_for(lambda: fake_telegram.calls_to("setWebhook"), timeout=20)
+        assert registered.params["url"] == "https://bot.example.org/telegram/webhook"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+            async def post(secret: str, body: object) -> int:
+                try:
+                    response = await client.post(
+                        "/telegram/webhook",
+                        json=body,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                    )
+                except httpx.TransportError:
+                    return 0
+                return response.status_code
+
+            assert await wait_for(lambda: post("wrong", update), timeout=20) == 403
+            assert await post("s3cret-webhook-token", [1, 2]) == 400
+            assert await post("s3cret-webhook-token", update) == 200
+        await wait_for(
+            lambda: any("/subscribe" in t for t in fake_telegram.texts(USER)), timeout=20
+        )
+        assert not fake_telegram.calls_to("getUpdates")
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
