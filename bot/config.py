@@ -24,7 +24,12 @@ class Settings(BaseSettings):
     """Every knob of geodigest. Our own settings use the ``GEODIGEST_`` prefix."""
 
     model_config = SettingsConfigDict(
-        env_prefix="GEODIGEST_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="GEODIGEST_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        # ``TELEGRAM_BOT_TOKEN=`` (as in .env.example) means "no Telegram", not an empty token.
+        env_ignore_empty=True,
     )
 
     database_url: str = DEFAULT_DATABASE_URL

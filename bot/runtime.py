@@ -10,12 +10,13 @@ import signal
 from collections.abc import Iterator, Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
 from bot.app import open_services
 from bot.config import Settings
-from bot.delivery import OutboxDrainer, Sender
+from bot.delivery import OutboxDrainer
 from bot.digests import AlertRenderer, Renderer, queue_due_digests, queue_instant_alerts
 from bot.metrics import Metrics
 from bot.models import Article, Platform
@@ -33,6 +34,9 @@ from bot.web import WebhookHandler, WebServer, build_web_app
 logger = logging.getLogger(__name__)
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# First wait, and longest, between attempts to reach Telegram after a failed start.
+TELEGRAM_RETRY_SECONDS = 5.0
+TELEGRAM_MAX_RETRY_SECONDS = 300.0
 
 
 @contextlib.contextmanager
@@ -47,32 +51,69 @@ def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-class _Platforms:
-    """The chat platforms this process serves: how to render for them and how to send."""
+class _Telegram:
+    """Telegram in this process: connected at start, or retried in the background until it is.
 
-    def __init__(self) -> None:
-        self.renderers: dict[Platform, Renderer] = {}
-        self.alert_renderers: dict[Platform, AlertRenderer] = {}
-        self.senders: dict[Platform, Sender] = {}
-        self.telegram_webhook: WebhookHandler | None = None
+    An unreachable Bot API (or a refused token) must not take polling down with it.
+    """
 
-    async def start_telegram(self, services: Services, stack: AsyncExitStack) -> None:
+    def __init__(self, services: Services, metrics: Metrics, stop: asyncio.Event) -> None:
+        self._services, self._metrics, self._stop = services, metrics, stop
+        self._stack = AsyncExitStack()
+        self._retrying: asyncio.Task[None] | None = None
+        self._webhook: WebhookHandler | None = None
+
+    async def start(self) -> None:
+        # Opt in to PTB's timedelta durations (RetryAfter.retry_after) instead of the
+        # deprecated seconds, which would log a warning on every flood-control answer.
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
+        if not await self._connect():
+            self._retrying = asyncio.create_task(self._keep_trying())
+
+    async def webhook(self, payload: dict[str, Any], secret: str | None) -> bool:
+        return self._webhook is not None and await self._webhook(payload, secret)
+
+    async def close(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await _finish(self._retrying)
+        await self._stack.aclose()
+
+    async def _keep_trying(self) -> None:
+        delay = TELEGRAM_RETRY_SECONDS
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), delay)
+            if self._stop.is_set() or await self._connect():
+                return
+            delay = min(delay * 2, TELEGRAM_MAX_RETRY_SECONDS)
+
+    async def _connect(self) -> bool:
         # Imported here: bot/ knows no chat SDK; only this composition step wires handlers in.
         from handlers.telegram import TelegramFrontend
         from handlers.telegram_sender import TelegramSender
 
-        # Opt in to PTB's timedelta durations (RetryAfter.retry_after) instead of the
-        # deprecated seconds, which would log a warning on every flood-control answer.
-        os.environ.setdefault("PTB_TIMEDELTA", "1")
-        self.renderers[Platform.TELEGRAM] = render_telegram_html
-        self.alert_renderers[Platform.TELEGRAM] = render_telegram_alert
-        sender = TelegramSender.from_settings(services.settings)
-        self.senders[Platform.TELEGRAM] = await stack.enter_async_context(sender)
-        frontend = TelegramFrontend(services, render_digest=render_telegram_html)
-        await frontend.start()
-        stack.push_async_callback(frontend.stop)
+        services = self._services
+        attempt = AsyncExitStack()
+        try:
+            sender = TelegramSender.from_settings(services.settings)
+            await attempt.enter_async_context(sender)
+            frontend = TelegramFrontend(services, render_digest=render_telegram_html)
+            attempt.push_async_callback(frontend.stop)
+            await frontend.start()
+        except Exception as error:
+            await attempt.aclose()
+            logger.error("could not connect to Telegram (%s); retrying later", error)
+            return False
+        drainer = OutboxDrainer.from_services(
+            services, {Platform.TELEGRAM: sender}, metrics=self._metrics
+        )
+        attempt.push_async_callback(_finish, asyncio.create_task(drainer.run_forever(self._stop)))
+        self._stack.push_async_exit(attempt.pop_all())
         if services.settings.public_url:
-            self.telegram_webhook = frontend.process_webhook
+            self._webhook = frontend.process_webhook
+        logger.info("connected to Telegram")
+        return True
 
 
 async def _healthy(services: Services) -> bool:
@@ -86,13 +127,16 @@ async def _healthy(services: Services) -> bool:
 
 
 async def _serve_web(
-    services: Services, metrics: Metrics, platforms: _Platforms, stack: AsyncExitStack
+    services: Services,
+    metrics: Metrics,
+    telegram_webhook: WebhookHandler | None,
+    stack: AsyncExitStack,
 ) -> None:
     settings = services.settings
     app = build_web_app(
         health=lambda: _healthy(services),
         registry=metrics.registry,
-        telegram_webhook=platforms.telegram_webhook,
+        telegram_webhook=telegram_webhook,
     )
     server = WebServer.for_app(app, host=settings.http_host, port=settings.http_port)
     task = asyncio.create_task(_serve_until_stopped(server))
@@ -127,15 +171,22 @@ async def run_until_signalled(settings: Settings, *, chats: bool = True) -> None
 async def run_service(settings: Settings, stop: asyncio.Event, *, chats: bool = True) -> None:
     """Run every part of the service until ``stop`` is set."""
     metrics = Metrics()
-    platforms = _Platforms()
+    telegram_on = chats and settings.telegram_bot_token is not None
+    renderers: dict[Platform, Renderer] = {}
+    alert_renderers: dict[Platform, AlertRenderer] = {}
+    if telegram_on:
+        renderers[Platform.TELEGRAM] = render_telegram_html
+        alert_renderers[Platform.TELEGRAM] = render_telegram_alert
     async with open_services(settings) as services, AsyncExitStack() as stack:
-        if chats and settings.telegram_bot_token is not None:
-            await platforms.start_telegram(services, stack)
+        telegram = _Telegram(services, metrics, stop) if telegram_on else None
+        if telegram is not None:
+            stack.push_async_callback(telegram.close)
+            await telegram.start()
 
         async def on_new(articles: Sequence[Article]) -> None:
             metrics.articles_new.inc(len(articles))
-            if platforms.alert_renderers:
-                await queue_instant_alerts(services, articles, platforms.alert_renderers)
+            if alert_renderers:
+                await queue_instant_alerts(services, articles, alert_renderers)
 
         async def poll() -> None:
             summary = await poll_due(services, on_new_articles=on_new)
@@ -144,7 +195,7 @@ async def run_service(settings: Settings, stop: asyncio.Event, *, chats: bool = 
                 logger.info("poll: %s", summary.line())
 
         async def digests() -> None:
-            await queue_due_digests(services, platforms.renderers)
+            await queue_due_digests(services, renderers)
 
         async def prune() -> None:
             cutoff = services.clock() - timedelta(days=settings.retention_days)
@@ -154,17 +205,14 @@ async def run_service(settings: Settings, stop: asyncio.Event, *, chats: bool = 
                 logger.info("pruned %d old articles and %d old messages", articles, messages)
 
         jobs = {"poll": (poll, POLL_TICK_SECONDS), "prune": (prune, PRUNE_TICK_SECONDS)}
-        if platforms.renderers:
+        if renderers:
             jobs["digests"] = (digests, DIGEST_TICK_SECONDS)
         scheduler = build_scheduler(jobs)
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
-        if platforms.senders:
-            drainer = OutboxDrainer.from_services(services, platforms.senders, metrics=metrics)
-            drain = asyncio.create_task(drainer.run_forever(stop))
-            stack.push_async_callback(_finish, drain)
         if settings.http_port:
-            await _serve_web(services, metrics, platforms, stack)
+            webhook = telegram.webhook if telegram and settings.public_url else None
+            await _serve_web(services, metrics, webhook, stack)
         logger.info(
             "geodigest running (%s)", services.db.engine.url.render_as_string(hide_password=True)
         )

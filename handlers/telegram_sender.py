@@ -110,7 +110,12 @@ class TelegramSender:
         return cls(bot)
 
     async def __aenter__(self) -> TelegramSender:
-        await self._bot.initialize()
+        try:
+            await self._bot.initialize()
+        except BaseException:
+            # initialize() opens the HTTP client before asking getMe; close it when that fails.
+            await self._bot.shutdown()
+            raise
         return self
 
     async def __aexit__(

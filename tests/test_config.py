@@ -47,3 +47,11 @@ def test_tokens_never_reach_the_log() -> None:
     record = logging.LogRecord("httpx", logging.INFO, __file__, 1, "HTTP Request: %s", (url,), None)
     assert TOKEN not in RedactingFormatter("%(message)s").format(record)
     assert "xoxb-1-2-abc" not in redact("token xoxb-1-2-abc rejected")
+
+
+def test_empty_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    monkeypatch.setenv("GEODIGEST_POLL_INTERVAL", "")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.telegram_bot_token is None
+    assert settings.poll_interval == 600

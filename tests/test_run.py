@@ -10,12 +10,15 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
+from bot import runtime
+from bot.app import open_services
 from bot.config import Settings
 from bot.runtime import run_service
 from tests.documents import Item, rss_feed
-from tests.fake_telegram import FakeTelegram, wait_for
+from tests.fake_telegram import ApiError, FakeTelegram, wait_for
 from tests.feed_server import FeedServer
 
 USER = 501
@@ -172,3 +175,30 @@ async def test_webhook_mode_takes_updates_over_https_route_with_secret(
     finally:
         stop.set()
         await asyncio.wait_for(service, 30)
+
+
+async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_later(
+    settings: Settings,
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runtime, "TELEGRAM_RETRY_SECONDS", 0.05)
+    fake_telegram.fail_next(ApiError.server_error(), method="getMe", times=3)
+    url = feed_server.serve(
+        "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
+    )
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.http_port = 0
+    async with open_services(settings) as services:
+        await services.feeds.add(url, now=services.clock())
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        await wait_for(lambda: feed_server.requests_to("/rss"), timeout=20)
+        await wait_for(lambda: fake_telegram.calls_to("getUpdates"), timeout=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+    assert len(fake_telegram.calls_to("getMe")) > 3
