@@ -139,16 +139,37 @@ def _resolve_source(name_or_url: str) -> str:
     return source.url if source else name_or_url
 
 
+def _feed_url(name_or_url: str) -> str:
+    """The feed URL of a catalog name, or the argument itself when it is a URL."""
+    source = find_source(name_or_url)
+    if source is not None:
+        return source.url
+    if "://" not in name_or_url:
+        # Most likely a mistyped catalog name; the fetcher's "no scheme" complaint would not
+        # say so.
+        raise GeodigestError(
+            f"no source called {name_or_url.strip()!r}; see `geodigest sources` for names, "
+            "or give a feed URL starting with https://"
+        )
+    return name_or_url
+
+
 @feeds_app.command("add")
 def feeds_add(url: Annotated[str, typer.Argument(help="Feed URL or catalog name.")]) -> None:
     """Add a feed after fetching and parsing it once."""
-    _run(_feeds_add(_settings(), _resolve_source(url)))
+    _run(_feeds_add(_settings(), url))
 
 
-async def _feeds_add(settings: Settings, url: str) -> None:
+async def _feeds_add(settings: Settings, name_or_url: str) -> None:
+    url = _feed_url(name_or_url)
     async with open_services(settings) as services:
         added = await add_feed(services, url)
-    verb = "added" if added.created else "already polled:"
+    if added.created:
+        verb = "added"
+    elif added.enabled_again:
+        verb = "enabled again:"
+    else:
+        verb = "already polled:"
     console.print(
         f"{verb} {added.feed.display_name} ({added.feed.url}), "
         f"{len(added.new_articles)} articles stored",
@@ -215,10 +236,11 @@ async def _feeds_list(settings: Settings) -> None:
 @feeds_app.command("import")
 def feeds_import(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Add every feed of an OPML file (each validated; failures are listed, not fatal)."""
-    _run(_feeds_import(_settings(), parse_opml(path.read_bytes())))
+    _run(_feeds_import(_settings(), path.read_bytes()))
 
 
-async def _feeds_import(settings: Settings, outlines: list[tuple[str, str]]) -> None:
+async def _feeds_import(settings: Settings, opml: bytes) -> None:
+    outlines = parse_opml(opml)
     added = failed = 0
     async with open_services(settings) as services:
         for title, url in outlines:

@@ -25,6 +25,15 @@ _HTML_SNIFF_BYTES = 1024
 _HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 # feedparser flags these although the feed itself parsed fine: no warning for them.
 _BENIGN_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+# Bounds on what a feed may put into sized columns (storage/tables.py: dedup_key 512, author
+# 512, url 2048); PostgreSQL would refuse a longer value and with it the feed's whole batch.
+# A longer guid or link is hashed. The bound is the column's own size, not less: keys already
+# stored verbatim must keep their value, or their items would be stored and sent a second time
+# (Google News guids and links run to 300+ characters).
+MAX_KEY_CHARS = 512
+# Author lines are names; anything longer is a feed putting prose where a name goes.
+MAX_AUTHOR_CHARS = 200
+MAX_LINK_CHARS = 2048
 
 
 def normalize_link(link: str) -> str:
@@ -40,14 +49,25 @@ def normalize_link(link: str) -> str:
     )
 
 
+def _sha256_key(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def dedup_key(guid: str, link: str, title: str, date: str, summary: str) -> str:
-    """Stable identity of an entry: its guid, else its normalised link, else a content hash."""
-    if guid.strip():
-        return guid.strip()
-    if link.strip():
-        return normalize_link(link)
-    digest = hashlib.sha256("\x1f".join((title, date, summary)).encode("utf-8")).hexdigest()
-    return f"sha256:{digest}"
+    """Stable identity of an entry: its guid, else its normalised link, else a content hash.
+
+    A guid or link longer than ``MAX_KEY_CHARS`` is replaced by its hash, which is as stable.
+    """
+    key = guid.strip() or (normalize_link(link) if link.strip() else "")
+    if not key:
+        return _sha256_key("\x1f".join((title, date, summary)))
+    return key if len(key) <= MAX_KEY_CHARS else _sha256_key(key)
+
+
+def _bounded_author(author: str) -> str | None:
+    if len(author) <= MAX_AUTHOR_CHARS:
+        return author or None
+    return author[: MAX_AUTHOR_CHARS - 1].rstrip() + "…"
 
 
 def _utc(parsed: time.struct_time | None) -> datetime | None:
@@ -73,13 +93,17 @@ def _to_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
     link = urljoin(base_url, link) if link else ""
     title = plain_text(str(raw.get("title") or ""))
     date_text = str(raw.get("published") or raw.get("updated") or "")
-    author = plain_text(str(raw.get("author") or ""))
+    key = dedup_key(str(raw.get("id") or ""), link, title, date_text, body)
+    if len(link) > MAX_LINK_CHARS:
+        # Kept without its link rather than skipped: a cut link would lead nowhere, but the
+        # text can still be summarised and the dedup key above still tells the entry apart.
+        link = ""
     return Entry(
-        dedup_key=dedup_key(str(raw.get("id") or ""), link, title, date_text, body),
+        dedup_key=key,
         url=link,
         title=title,
         published=_utc(raw.get("published_parsed") or raw.get("updated_parsed")),
-        author=author or None,
+        author=_bounded_author(plain_text(str(raw.get("author") or ""))),
         paragraphs=html_paragraphs(body),
     )
 

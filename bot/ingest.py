@@ -28,6 +28,8 @@ class AddedFeed:
     feed: Feed
     created: bool
     new_articles: tuple[Article, ...] = ()
+    # The feed was stored but disabled, fetched fine again, and is polled again.
+    enabled_again: bool = False
 
 
 def _candidate(article: Article) -> StoryCandidate:
@@ -86,8 +88,20 @@ async def analyse_articles(services: Services, articles: Sequence[Article]) -> l
     return done
 
 
+def _within_retention(services: Services, entries: Sequence[Entry]) -> list[Entry]:
+    # Articles are pruned after retention_days, taking their dedup keys with them. An older
+    # item the feed still lists would come back as new after the prune, so it is never stored.
+    # Undated entries cannot be told apart and are stored.
+    cutoff = services.clock() - timedelta(days=services.settings.retention_days)
+    return [e for e in entries if e.published is None or e.published >= cutoff]
+
+
 async def store_entries(services: Services, feed: Feed, entries: Sequence[Entry]) -> list[Article]:
-    """Store the entries this feed has not had before (full text fetched), then analyse them."""
+    """Store the entries this feed has not had before (full text fetched), then analyse them.
+
+    Entries published before the retention window are left out.
+    """
+    entries = _within_retention(services, entries)
     keys = [e.dedup_key for e in entries]
     known = await services.articles.known_keys(feed.id, keys)
     fresh: dict[str, Entry] = {}
@@ -110,12 +124,12 @@ async def add_feed(services: Services, url: str) -> AddedFeed:
     url = url.strip()
     existing = await services.feeds.get_by_url(url)
     if existing is not None:
-        return AddedFeed(existing, created=False)
+        return await _existing(services, existing)
     result = await services.fetcher.fetch(url)
     if result.url != url:
         moved = await services.feeds.get_by_url(result.url)
         if moved is not None:
-            return AddedFeed(moved, created=False)
+            return await _existing(services, moved, result)
     if not result.entries and not result.title:
         raise FeedError("that feed has no items and no title; check the address")
     now = services.clock()
@@ -131,6 +145,29 @@ async def add_feed(services: Services, url: str) -> AddedFeed:
         raise
     stored = await services.feeds.get(feed.id)
     return AddedFeed(stored or feed, created=True, new_articles=tuple(articles))
+
+
+async def _existing(services: Services, feed: Feed, result: FetchResult | None = None) -> AddedFeed:
+    """A feed already stored; a disabled one is fetched again and, if that works, re-enabled."""
+    if feed.disabled_reason is None:
+        return AddedFeed(feed, created=False)
+    # Handing back a disabled feed would subscribe a chat to a feed nobody polls.
+    if result is None:
+        try:
+            result = await services.fetcher.fetch(feed.url)
+        except FeedError as error:
+            raise FeedError(
+                f"this feed was disabled ({feed.disabled_reason}), "
+                f"and fetching it again failed: {error}"
+            ) from error
+    await services.feeds.enable(feed.id, now=services.clock())
+    await record_fetch(services, feed, result)
+    articles = await store_entries(services, feed, result.entries)
+    logger.info("feed %s enabled again; it was disabled: %s", feed.url, feed.disabled_reason)
+    stored = await services.feeds.get(feed.id)
+    return AddedFeed(
+        stored or feed, created=False, new_articles=tuple(articles), enabled_again=True
+    )
 
 
 async def record_fetch(services: Services, feed: Feed, result: FetchResult) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.errors import FeedError, FeedGone, FeedThrottled
-from bot.ingest import record_fetch, store_entries
+from bot.ingest import analyse_articles, record_fetch, store_entries
 from bot.models import Article, Feed, FetchStatus
 from bot.services import Services
 
@@ -20,6 +20,11 @@ logger = logging.getLogger(__name__)
 _CLAIM_BATCH = 50
 _CLAIM_LEASE = timedelta(minutes=15)
 _JITTER = 0.2  # ±20 %: spreads retries of feeds that failed together
+# Articles whose analysis never finished (a crash or database error after they were stored)
+# are analysed at the start of a cycle. Younger ones may still be in the middle of a poll or
+# a /subscribe, which analyses them itself within seconds of storing them.
+_LEFTOVER_AGE = timedelta(minutes=5)
+_LEFTOVER_BATCH = 200
 
 
 def failure_delay(
@@ -131,8 +136,12 @@ async def poll_due(
     on_new_articles: OnNewArticles | None = None,
     on_progress: OnProgress | None = None,
 ) -> PollSummary:
-    """Poll every feed that is due, in claimed batches, until none is left."""
+    """Analyse articles left unanalysed, then poll every due feed in claimed batches."""
     summary = PollSummary()
+    leftovers = await _analyse_leftovers(services)
+    if leftovers and on_new_articles is not None:
+        # They never reached the instant alerts; the digest window still keeps old news out.
+        await on_new_articles(leftovers)
     while True:
         claimed = await services.feeds.claim_due(
             services.clock(), limit=_CLAIM_BATCH, lease=_CLAIM_LEASE
@@ -145,3 +154,19 @@ async def poll_due(
                 on_progress(outcome)
             if outcome.new_articles and on_new_articles is not None:
                 await on_new_articles(outcome.new_articles)
+
+
+async def _analyse_leftovers(services: Services) -> list[Article]:
+    """Analyse one batch of articles whose analysis never finished; failures are logged."""
+    try:
+        leftovers = await services.articles.unanalysed(
+            fetched_before=services.clock() - _LEFTOVER_AGE, limit=_LEFTOVER_BATCH
+        )
+        if not leftovers:
+            return []
+        logger.info("analysing %d articles left unanalysed", len(leftovers))
+        return await analyse_articles(services, leftovers)
+    except Exception:
+        # Polling must go on even when the leftovers cannot be dealt with this time.
+        logger.exception("could not analyse leftover articles")
+        return []

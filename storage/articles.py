@@ -119,10 +119,11 @@ class ArticleRepository:
                 )
             )
 
-    async def unanalysed(self, *, limit: int) -> list[Article]:
+    async def unanalysed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
+        """Articles stored before ``fetched_before`` whose analysis never finished."""
         query = (
             articles.select()
-            .where(articles.c.analysed_at.is_(None))
+            .where(articles.c.analysed_at.is_(None), articles.c.fetched_at < fetched_before)
             .order_by(articles.c.id)
             .limit(limit)
         )
@@ -142,14 +143,19 @@ class ArticleRepository:
     async def undelivered_for_chat(
         self, chat_id: int, *, since: datetime, min_relevance: float
     ) -> list[Article]:
-        """Relevant analysed articles from the chat's feeds whose story the chat has not had."""
+        """Relevant analysed articles from the chat's feeds whose story the chat has not had.
+
+        ``since`` applies to when an article was published, not when we fetched it: a new or
+        re-enabled feed lists old items that are new to us but not news. Undated articles count
+        from when they were fetched.
+        """
         subscribed = sa.select(subscriptions.c.feed_id).where(subscriptions.c.chat_id == chat_id)
         delivered = sa.select(deliveries.c.story_id).where(deliveries.c.chat_id == chat_id)
         query = (
             articles.select()
             .where(
                 articles.c.feed_id.in_(subscribed),
-                articles.c.fetched_at >= since,
+                sa.func.coalesce(articles.c.published, articles.c.fetched_at) >= since,
                 articles.c.analysed_at.is_not(None),
                 articles.c.geopolitics >= min_relevance,
                 articles.c.story_id.not_in(delivered),

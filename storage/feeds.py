@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
@@ -11,6 +12,26 @@ from sqlalchemy.engine import RowMapping
 from bot.models import Feed
 from storage.db import Database
 from storage.tables import feeds
+
+
+def _length(column: sa.Column[Any]) -> int:
+    length = getattr(column.type, "length", None)
+    assert isinstance(length, int), f"{column.name} has no length"
+    return length
+
+
+# What a feed server sends goes into sized columns, and PostgreSQL refuses a longer value along
+# with the whole poll, so the feed would fail until disabled. Titles are cut to fit; a cut URL
+# or validator would be wrong, so an over-long one is not stored at all.
+_TITLE_CHARS = _length(feeds.c.title)
+
+
+def _fitted_title(title: str) -> str:
+    return title if len(title) <= _TITLE_CHARS else title[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _if_it_fits(value: str | None, column: sa.Column[Any]) -> str | None:
+    return value if value is None or len(value) <= _length(column) else None
 
 
 def feed_from_row(row: RowMapping) -> Feed:
@@ -45,7 +66,12 @@ class FeedRepository:
                 (
                     await conn.execute(
                         feeds.insert()
-                        .values(url=url, title=title, site_url=site_url, created_at=now)
+                        .values(
+                            url=url,
+                            title=_fitted_title(title),
+                            site_url=_if_it_fits(site_url, feeds.c.site_url) or "",
+                            created_at=now,
+                        )
                         .returning(*feeds.c)
                     )
                 )
@@ -129,14 +155,23 @@ class FeedRepository:
             "last_error": None,
         }
         if etag is not None or last_modified is not None:
-            values.update(etag=etag, last_modified=last_modified)
-        for name, value in (("url", url), ("title", title), ("site_url", site_url)):
+            values.update(
+                etag=_if_it_fits(etag, feeds.c.etag),
+                last_modified=_if_it_fits(last_modified, feeds.c.last_modified),
+            )
+        for name, value in (
+            ("url", _if_it_fits(url, feeds.c.url)),
+            ("title", _fitted_title(title) if title else None),
+            ("site_url", _if_it_fits(site_url, feeds.c.site_url)),
+        ):
             if value:
                 values[name] = value
         async with self._db.transaction() as conn:
-            if url:
+            if "url" in values:
                 # A feed moved onto an address we already poll keeps its old URL.
-                taken = sa.select(feeds.c.id).where(feeds.c.url == url, feeds.c.id != feed_id)
+                taken = sa.select(feeds.c.id).where(
+                    feeds.c.url == values["url"], feeds.c.id != feed_id
+                )
                 if (await conn.execute(taken)).first() is not None:
                     del values["url"]
             await conn.execute(feeds.update().where(feeds.c.id == feed_id).values(**values))

@@ -115,3 +115,36 @@ async def test_preview_json_of_the_sample_page_has_no_furniture(tmp_path: Path) 
     speakers = {q["speaker"] for q in article["quotes"]}
     assert {"Lydia Kulik", "Tatyana Shaumyan"} <= speakers
     assert 2 <= len(article["summary"]) <= 3
+
+
+async def test_feeds_import_takes_the_good_feeds_and_lists_the_failures(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    good = feed_server.serve("/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"))]))
+    bad = feed_server.serve("/bad", b"", status=500)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="News">'
+        f'<outline text="World" xmlUrl="{good}"/><outline text="Broken" xmlUrl="{bad}"/>'
+        "</outline></body></opml>"
+    )
+    code, out, err = await geodigest(tmp_path, "feeds", "import", str(opml))
+    assert code == 0, err
+    assert "1 feeds imported, 1 failed" in out
+    assert "Broken: HTTP 500" in err
+
+
+async def test_feeds_import_of_a_malformed_file_is_one_line_of_error(tmp_path: Path) -> None:
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="News"')
+    code, _, err = await geodigest(tmp_path, "feeds", "import", str(opml))
+    assert code == 1
+    assert err.startswith("error: not a valid OPML file")
+    assert "Traceback" not in err
+
+
+async def test_feeds_add_of_an_unknown_name_points_at_the_catalog(tmp_path: Path) -> None:
+    code, _, err = await geodigest(tmp_path, "feeds", "add", "bbc-wrld")
+    assert code == 1
+    assert "no source called 'bbc-wrld'; see `geodigest sources` for names" in err
+    assert "scheme" not in err

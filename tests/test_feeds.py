@@ -127,6 +127,27 @@ def test_hash_keys_differ_between_entries_and_stay_stable_between_polls() -> Non
     assert first[0] != first[1]
 
 
+def test_oversized_fields_are_bounded_for_storage() -> None:
+    long_link = "https://news.example/a?" + "q=1&amp;" * 600
+    doc = (
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>'
+        f"<item><title>One</title><guid>{'g' * 2000}</guid><link>{long_link}</link>"
+        f"<dc:creator>{'Jane Roe ' * 200}</dc:creator></item>"
+        f"<item><title>Two</title><link>https://news.example/{'p' * 600}</link></item>"
+        "<item><title>Three</title><guid>short-guid</guid></item></channel></rss>"
+    ).encode()
+    one, two, three = parse_feed(doc, url="https://x.example/").entries
+    assert one.dedup_key.startswith("sha256:")
+    assert one.dedup_key == parse_feed(doc, url="https://x.example/").entries[0].dedup_key
+    assert two.dedup_key.startswith("sha256:")
+    assert three.dedup_key == "short-guid"
+    assert one.url == ""  # longer than the url column: dropped, the entry is kept
+    assert two.url.endswith("p" * 600)
+    assert one.author is not None
+    assert len(one.author) <= 200
+    assert one.author.startswith("Jane Roe Jane Roe")
+
+
 def test_malformed_feed_keeps_the_recovered_entries_with_a_warning() -> None:
     result = parse_feed(fixture_bytes("malformed.xml"), url="https://broken.example.com/rss")
     assert [entry.title for entry in result.entries] == [
