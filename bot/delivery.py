@@ -1,7 +1,9 @@
 """Drains the outbox: claims due messages, paces them to platform limits, sends, records outcomes.
 
-A message is marked sent only after the platform accepted it, so a crash between the two repeats
-at most that message (its lease expires and it is claimed again); nothing is ever lost.
+A message is marked sent only after the platform accepted it, so nothing is ever lost: a crash
+between the send and its record repeats the message once its lease expires and it is claimed
+again. Sends are recorded in groups (one transaction per ``sent_record_batch`` messages and at the
+end of each pass), so a crash may repeat up to that many messages plus those in flight.
 
 Pacing lives here, not in the chat SDK: the drainer sees the whole queue, so when one chat must
 wait it sends other chats' messages meanwhile, and a long wait is written back to the outbox
@@ -16,9 +18,8 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
-from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -26,32 +27,27 @@ from typing import Any, Protocol
 from bot.errors import BadMarkup, ChatGone, ChatMoved, DeliveryError, RetryLater
 from bot.metrics import Metrics
 from bot.models import OutboxMessage, Platform
+from bot.ratelimit import PlatformLimits, RateLimiter
 from bot.render import render_plain_text
 from bot.services import Services, utc_now
 from storage import ChatRepository, OutboxRepository
 
+__all__ = [
+    "DrainStats",
+    "OutboxDrainer",
+    "PlatformLimits",
+    "RateLimiter",
+    "Sender",
+    "transient_retry_delay",
+]
+
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class PlatformLimits:
-    per_chat_interval: float  # seconds between two messages to one chat
-    group_per_minute: int | None  # messages per minute to one group chat, None when unlimited
-    global_per_second: float  # messages per second for the whole bot
-
-
-# Bot API FAQ ("My bot is hitting limits"): about one message per second in a chat, 20 per
-# minute in a group, 30 per second overall.
-TELEGRAM_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=20, global_per_second=30)
-# Slack chat.postMessage: one message per second per channel (short bursts tolerated).
-SLACK_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=None, global_per_second=20)
-DEFAULT_LIMITS: Mapping[Platform, PlatformLimits] = {
-    Platform.TELEGRAM: TELEGRAM_LIMITS,
-    Platform.SLACK: SLACK_LIMITS,
-}
 DEFAULT_LEASE = timedelta(minutes=5)
 DEFAULT_BATCH_SIZE = 200
-DEFAULT_CONCURRENCY = 64  # requests in flight; 30/s at up to ~2 s per request
+# Requests in flight: 30/s at up to ~1 s per request. Not more: the HTTP client's pool checks
+# every pooled connection on each request, so a pool grown to this size costs CPU per message.
+DEFAULT_CONCURRENCY = 32
 MAX_ATTEMPTS = 20
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_CAP_SECONDS = 3600.0
@@ -59,7 +55,9 @@ BACKOFF_CAP_SECONDS = 3600.0
 MAX_INLINE_WAIT_SECONDS = 2.0
 IDLE_WAIT_SECONDS = 1.0
 MESSAGES_PER_CHAT_PER_PASS = 3
-_GROUP_WINDOW_SECONDS = 60.0
+# Sends recorded per transaction: a commit per message was most of the drainer's own CPU per
+# message; the price is that a crash may repeat up to this many already-sent messages.
+SENT_RECORD_BATCH = 50
 
 
 def transient_retry_delay(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -73,65 +71,6 @@ class Sender(Protocol):
     """Sends one outbox message to its platform, raising ``DeliveryError`` subclasses."""
 
     async def send(self, message: OutboxMessage) -> None: ...
-
-
-def _is_group(message: OutboxMessage) -> bool:
-    # Telegram groups, supergroups and channels have negative ids; users positive ones.
-    return message.platform is Platform.TELEGRAM and message.external_chat_id.startswith("-")
-
-
-class RateLimiter:
-    """Reserves send slots per chat, per group and per platform; never lets two tasks collide."""
-
-    def __init__(
-        self,
-        limits: Mapping[Platform, PlatformLimits] = DEFAULT_LIMITS,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._limits = limits
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._chat_next: dict[tuple[Platform, str], float] = {}
-        self._group_sends: dict[tuple[Platform, str], deque[float]] = defaultdict(deque)
-        self._global_next: dict[Platform, float] = defaultdict(float)
-
-    async def acquire(self, message: OutboxMessage, *, max_wait: float) -> float | None:
-        """Wait for this message's turn; return the wait instead when it exceeds ``max_wait``."""
-        limits = self._limits[message.platform]
-        key = (message.platform, message.external_chat_id)
-        now = self._monotonic()
-        start = max(now, self._chat_next.get(key, 0.0))
-        group = self._group_sends[key] if limits.group_per_minute and _is_group(message) else None
-        if group is not None:
-            while group and group[0] <= now - _GROUP_WINDOW_SECONDS:
-                group.popleft()
-            if limits.group_per_minute and len(group) >= limits.group_per_minute:
-                start = max(start, group[-limits.group_per_minute] + _GROUP_WINDOW_SECONDS)
-        if start - now > max_wait:
-            return start - now
-        # Reserved before awaiting: another thread of the same chat cannot take this slot.
-        self._chat_next[key] = start + limits.per_chat_interval
-        if group is not None:
-            group.append(start)
-        if start > now:
-            await self._sleep(start - now)
-        now = self._monotonic()
-        slot = max(now, self._global_next[message.platform])
-        self._global_next[message.platform] = slot + 1.0 / limits.global_per_second
-        self._chat_next[key] = max(self._chat_next[key], slot + limits.per_chat_interval)
-        if slot > now:
-            await self._sleep(slot - now)
-        self._forget_idle_chats(now)
-        return None
-
-    def _forget_idle_chats(self, now: float) -> None:
-        if len(self._chat_next) > 10_000:
-            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
-            self._group_sends = defaultdict(
-                deque, {k: v for k, v in self._group_sends.items() if v and v[-1] > now - 60}
-            )
 
 
 @dataclass
@@ -167,6 +106,7 @@ class OutboxDrainer:
         lease: timedelta = DEFAULT_LEASE,
         max_attempts: int = MAX_ATTEMPTS,
         rng: random.Random | None = None,
+        sent_record_batch: int = SENT_RECORD_BATCH,
     ) -> None:
         self._outbox = outbox
         self._chats = chats
@@ -179,6 +119,8 @@ class OutboxDrainer:
         self._lease = lease
         self._max_attempts = max_attempts
         self._rng = rng or random.Random()
+        self._sent_record_batch = sent_record_batch
+        self._unrecorded_sends: list[int] = []
 
     @classmethod
     def from_services(
@@ -196,7 +138,11 @@ class OutboxDrainer:
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
         for message in batch:
             by_chat[message.chat_id].append(message)
-        await asyncio.gather(*(self._drain_chat(msgs, stats) for msgs in by_chat.values()))
+        try:
+            await asyncio.gather(*(self._drain_chat(msgs, stats) for msgs in by_chat.values()))
+        finally:
+            # Also when the pass fails: what was sent is recorded, so fewer messages repeat.
+            await self._record_sends()
         return stats
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -261,12 +207,25 @@ class OutboxDrainer:
                 await self._refused(message, error, stats)
                 return moved_to
             else:
-                await self._outbox.mark_sent(message.id, now=self._clock())
-                self.metrics.messages_sent.labels(message.platform.value).inc()
-                stats.sent += 1
+                await self._sent(message, stats)
                 return moved_to
         await self._retry(message, "chat kept moving or markup kept failing", stats, seconds=0)
         raise _Stop
+
+    async def _sent(self, message: OutboxMessage, stats: DrainStats) -> None:
+        # Until recorded, the message keeps its lease, so it still holds back its chat's later
+        # messages and no other drainer claims it; see the module docstring for crashes.
+        self._unrecorded_sends.append(message.id)
+        self.metrics.messages_sent.labels(message.platform.value).inc()
+        stats.sent += 1
+        if len(self._unrecorded_sends) >= self._sent_record_batch:
+            await self._record_sends()
+
+    async def _record_sends(self) -> None:
+        # Swapped before awaiting, so sends finished meanwhile go into the next group. sent_at
+        # is when the group is recorded: at most one pass after the send.
+        ids, self._unrecorded_sends = self._unrecorded_sends, []
+        await self._outbox.mark_sent_many(ids, now=self._clock())
 
     async def _release(self, messages: Sequence[OutboxMessage]) -> None:
         for message in messages:

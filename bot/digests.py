@@ -253,33 +253,68 @@ async def queue_instant_alerts(
     articles: Sequence[Article],
     renderers: Mapping[Platform, AlertRenderer],
 ) -> int:
-    """Queue one alert per new story for instant-mode chats of these articles' feeds."""
+    """Queue one alert per new story for instant-mode chats of these articles' feeds, at once.
+
+    Only a head start: ``queue_pending_alerts`` finds from storage whatever this misses.
+    """
     story_ids = sorted({a.story_id for a in articles if a.story_id is not None})
     if not story_ids:
         return 0
+    chats = await services.chats.subscribers(sorted({a.feed_id for a in articles}))
+    instant = [c for c in chats if c.settings.mode is DeliveryMode.INSTANT]
+    return await _queue_alerts_for(services, instant, renderers, story_ids=story_ids)
+
+
+async def queue_pending_alerts(
+    services: Services, renderers: Mapping[Platform, AlertRenderer]
+) -> int:
+    """Queue an alert for each story an instant-mode chat should have had and has not.
+
+    Driven by storage alone, so alerts survive a crash before queueing, a ``poll`` run without
+    chats and a process that cannot send; returns the alerts queued.
+    """
+    chats = await services.chats.instant_chats()
+    return await _queue_alerts_for(services, chats, renderers, story_ids=None)
+
+
+async def _queue_alerts_for(
+    services: Services,
+    chats: Iterable[Chat],
+    renderers: Mapping[Platform, AlertRenderer],
+    *,
+    story_ids: Sequence[int] | None,
+) -> int:
     queued = 0
-    for chat in await services.chats.subscribers(sorted({a.feed_id for a in articles})):
+    for chat in chats:
         render = renderers.get(chat.platform)
-        if chat.settings.mode is not DeliveryMode.INSTANT or render is None:
-            continue
+        if render is None:
+            continue  # no sender for this platform here: a process that has one queues them
         try:
             queued += await _queue_alerts(services, chat, story_ids, render)
         except Exception:
+            # One broken chat must not hold back everyone else's alerts.
             logger.exception("could not queue alerts for chat %s", chat.id)
     return queued
 
 
 async def _queue_alerts(
-    services: Services, chat: Chat, story_ids: Sequence[int], render: AlertRenderer
+    services: Services, chat: Chat, story_ids: Sequence[int] | None, render: AlertRenderer
 ) -> int:
     digest = await _chat_digest(services, chat, story_ids=story_ids)
+    queued = 0
     # Oldest first, so a chat reads alerts in the order the news broke.
     for story in sorted(digest.stories, key=lambda s: s.published or _EPOCH):
-        await services.outbox.enqueue(
+        if story.story_id is not None and await services.chats.queue_story(
             chat.id,
+            story.story_id,
             list(render(story)),
             now=services.clock(),
-            story_ids=_story_ids([story]),
             link_previews=chat.settings.link_previews,
-        )
-    return len(digest.stories)
+        ):
+            queued += 1
+    return queued
+
+
+async def waiting_stories(services: Services, chat: Chat) -> int:
+    """How many stories the chat's next digest would hold if it were sent now."""
+    return len((await _chat_digest(services, chat)).stories)

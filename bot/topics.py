@@ -256,11 +256,17 @@ def resolve_follow(term: str) -> Follow | None:
     cleaned = " ".join(term.split())
     if not cleaned:
         return None
+    # Two letters name a country only as a code in capitals ("IN", "US"): in lower case they
+    # are words ("in", "us"), and "AI" and "IT" mean the topics far more often than Anguilla
+    # and Italy, which stay followable by name.
+    two_letters = len(cleaned) == 2
+    country_code = two_letters and cleaned.isupper() and cleaned not in {"AI", "IT"}
     found = _follow_index().get(cleaned.lower())
-    if found is not None:
+    if found is not None and (
+        country_code or not two_letters or found.kind is not FollowKind.COUNTRY
+    ):
         return found
-    # Two letters are an ISO code ("IN", "in", "de") before they are a keyword.
-    country = pycountry.countries.get(alpha_2=cleaned.upper()) if len(cleaned) == 2 else None
+    country = pycountry.countries.get(alpha_2=cleaned) if country_code else None
     if country is not None:
         return Follow(FollowKind.COUNTRY, country.alpha_2)
     return Follow(FollowKind.KEYWORD, cleaned.lower())

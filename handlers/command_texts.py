@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.models import Chat
+
 # (command, one-line description, example) in the order /help lists them; the Telegram layer
 # also publishes the first two columns as the bot's command menu.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -35,6 +37,14 @@ START_NEXT_STEPS = (
 
 GROUP_ADMIN_NOTE = "In groups, only administrators can change what this chat receives."
 
+CHANNELS_AND_TOPICS = (
+    "Channels: in a private chat with me, end a command with the channel's name, e.g. "
+    "/subscribe bbc-world @yourchannel — you and I must both be administrators of the channel. "
+    "Forum topics: send commands inside a topic and it gets its own sources and settings."
+)
+
+PAUSED = "This chat is paused; send /resume to get news here again."
+
 SOMETHING_WENT_WRONG = (
     "Something went wrong on my side while handling that command. Please try again in a "
     "minute; if it keeps happening, tell the person who runs this bot."
@@ -54,12 +64,18 @@ def help_text() -> str:
     lines += [
         f"/{name} — {description}. Example: {example}" for name, description, example in COMMANDS
     ]
-    lines += ["", GROUP_ADMIN_NOTE]
+    lines += ["", GROUP_ADMIN_NOTE, CHANNELS_AND_TOPICS]
     return "\n".join(lines)
 
 
 def start_text() -> str:
-    return f"{INTRO}\n\n{START_NEXT_STEPS}"
+    """The /start reply: what geodigest does and how to begin, here or for a channel."""
+    return f"{INTRO}\n\n{START_NEXT_STEPS}\n\n{CHANNELS_AND_TOPICS}"
+
+
+def paused_note(chat: Chat) -> str:
+    """A closing paragraph for replies in a paused chat; empty when it is not paused."""
+    return f"\n\n{PAUSED}" if chat.paused else ""
 
 
 def unknown_command_text(command: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.digests import next_digest_at
 from bot.errors import CommandError, NotAllowedError
-from bot.models import Chat, ChatSettings
+from bot.models import Chat, ChatSettings, Platform
 from bot.services import Services
 from handlers import commands_feeds, commands_prefs
 from handlers.command_context import (
@@ -26,9 +26,11 @@ from handlers.command_texts import (
     NOT_ADMIN,
     SOMETHING_WENT_WRONG,
     help_text,
+    paused_note,
     start_text,
     unknown_command_text,
 )
+from storage.chats import platform_pause_reason
 
 __all__ = ["COMMAND_NAMES", "ChatAddress", "CommandContext", "Navigation", "Reply", "handle"]
 
@@ -40,6 +42,7 @@ Action = Callable[[Services, CommandContext, Chat, str], Awaitable[Reply]]
 PERSONAL_CHAT_KINDS = frozenset({"private", "im"})
 # "@channelname" or a Telegram channel id ("-100…") at the end of a command's arguments.
 CHANNEL_REFERENCE = re.compile(r"@[A-Za-z]\w{3,}|-100\d{5,}")
+PLATFORM_NAMES = {Platform.TELEGRAM: "Telegram", Platform.SLACK: "Slack"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +65,11 @@ def _with_arguments(args: str) -> bool:
 
 
 async def _start(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    return Reply(start_text())
+    return Reply(start_text() + paused_note(chat))
 
 
 async def _help(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    return Reply(help_text())
+    return Reply(help_text() + paused_note(chat))
 
 
 _COMMANDS: dict[str, _Command] = {
@@ -78,8 +81,8 @@ _COMMANDS: dict[str, _Command] = {
     "sources": _Command(commands_feeds.sources, _never),
     "follow": _Command(commands_prefs.follow, _always),
     "unfollow": _Command(commands_prefs.unfollow, _always),
-    "mode": _Command(commands_prefs.mode, _always),
-    "schedule": _Command(commands_prefs.schedule, _always),
+    "mode": _Command(commands_prefs.mode, _with_arguments),
+    "schedule": _Command(commands_prefs.schedule, _with_arguments),
     "timezone": _Command(commands_prefs.timezone, _with_arguments),
     # A digest marks its stories as had by the chat, so it counts as a change.
     "digest": _Command(commands_prefs.digest, _always),
@@ -113,14 +116,43 @@ async def _run(services: Services, ctx: CommandContext, name: str, args: str) ->
     if spec is None:
         return Reply(unknown_command_text(name))
     address, args, target = await _target(ctx, args)
-    if address is ctx.chat and spec.changes(args) and not await _may_change(ctx):
-        raise NotAllowedError(NOT_ADMIN)
+    refused = address is ctx.chat and spec.changes(args) and not await _may_change(ctx)
     chat = await _ensure_chat(services, ctx, address)
-    reply = await spec.action(services, ctx, chat, args)
+    chat, notice = await _resume_after_platform_pause(services, ctx, chat)
+    try:
+        if refused:
+            raise NotAllowedError(NOT_ADMIN)
+        reply = await spec.action(services, ctx, chat, args)
+    except CommandError as error:
+        if not notice:
+            raise
+        reply = Reply(str(error))
+    text = f"{notice}\n\n{reply.text}" if notice else reply.text
     if not target:
-        return reply
+        return Reply(text, reply.navigation)
     navigation = replace(reply.navigation, target=target) if reply.navigation else None
-    return Reply(f"For {address.title or target}: {reply.text}", navigation)
+    return Reply(f"For {address.title or target}: {text}", navigation)
+
+
+async def _resume_after_platform_pause(
+    services: Services, ctx: CommandContext, chat: Chat
+) -> tuple[Chat, str]:
+    """Resume a chat the platform had made us pause; a command from it shows it is back.
+
+    Returns the chat as it is now and a line telling the user, empty when nothing changed.
+    """
+    reason = platform_pause_reason(chat)
+    if reason is None:
+        return chat, ""
+    for resumed in await services.chats.resume_platform_paused(chat.platform, chat.external_id):
+        # As after /resume: the next digest follows the schedule from now, not at once.
+        upcoming = next_digest_at(resumed.settings, ctx.now)
+        await services.chats.save_settings(resumed.id, resumed.settings, next_digest_at=upcoming)
+    platform = PLATFORM_NAMES.get(chat.platform, chat.platform.value)
+    notice = (
+        f"Deliveries here had stopped because {platform} reported: “{reason}”; they are on again."
+    )
+    return await services.chats.get(chat.id) or chat, notice
 
 
 async def _target(ctx: CommandContext, args: str) -> tuple[ChatAddress, str, str]:

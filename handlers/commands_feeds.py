@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 
 from bot import topics
 from bot.catalog import find_source, load_catalog
+from bot.digests import waiting_stories
 from bot.errors import CommandError, FeedError, UnsafeURLError
 from bot.ingest import add_feed
 from bot.models import Chat, DeliveryMode, Feed
 from bot.services import Services
 from handlers.command_context import CommandContext, Reply, page_number, paginate
+from handlers.command_texts import PAUSED
 
 FEED_HINT = (
     "Check that it is the address of an RSS or Atom feed (it often ends in /rss, /feed or .xml), "
@@ -62,8 +64,22 @@ async def subscribe(services: Services, ctx: CommandContext, chat: Chat, args: s
     name = added.feed.display_name
     if not await services.chats.subscribe(chat.id, added.feed.id, now=ctx.now):
         return Reply(f"This chat already gets {name}. Send /list to see all its sources.")
-    items = f" It has {len(added.new_articles)} recent items." if added.created else ""
-    return Reply(f"Subscribed to {name}.{items}\n{_next_delivery(chat)}")
+    waiting = await _waiting(services, chat)
+    return Reply(f"Subscribed to {name}. {waiting}\n{_next_delivery(chat)}")
+
+
+async def _waiting(services: Services, chat: Chat) -> str:
+    """What the chat would get now: the feed's raw item count says nothing of that."""
+    count = await waiting_stories(services, chat)
+    hours = services.settings.digest_window_hours
+    if count == 0:
+        return (
+            f"No world-affairs story from the last {hours} hours is waiting yet; "
+            "new ones come as the feeds update."
+        )
+    if count == 1:
+        return f"1 world-affairs story from the last {hours} hours is waiting for this chat."
+    return f"{count} world-affairs stories from the last {hours} hours are waiting for this chat."
 
 
 def _next_delivery(chat: Chat) -> str:
@@ -115,8 +131,8 @@ async def list_chat(services: Services, ctx: CommandContext, chat: Chat, args: s
     subscribed = await services.chats.subscriptions(chat.id)
     follows = await services.chats.follows(chat.id)
     followed = ", ".join(topics.describe(f) for f in follows) or "everything (no /follow set)"
-    state = "paused (send /resume)" if chat.paused else "active"
-    footer = f"Following: {followed}\nDelivery: {_next_delivery(chat)}\nThis chat is {state}."
+    state = PAUSED if chat.paused else "This chat is active."
+    footer = f"Following: {followed}\nDelivery: {_next_delivery(chat)}\n{state}"
     return paginate(
         f"Sources of this chat ({len(subscribed)}):",
         [_feed_line(n, f) for n, f in enumerate(subscribed, start=1)],

@@ -9,12 +9,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from bot import topics
 from bot.digests import MAX_SCHEDULE_TIMES, next_digest_at, parse_local_time, queue_digest
 from bot.errors import CommandError
-from bot.models import Chat, ChatSettings, DeliveryMode
+from bot.models import Chat, ChatSettings, DeliveryMode, Follow, FollowKind
 from bot.services import Services
 from handlers.command_context import CommandContext, Reply
 from handlers.command_texts import TIMEZONE_EXAMPLES
+from storage.chats import USER_PAUSE_REASON
 
 FOLLOW_EXAMPLES = "/follow India, /follow NATO, /follow sanctions or /follow semiconductors"
+# A follow is a name or a short phrase; the stored value may hold 256 characters.
+MAX_FOLLOW_LENGTH = 100
 ON_OFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
@@ -25,6 +28,11 @@ async def _save(services: Services, ctx: CommandContext, chat: Chat, new: ChatSe
 async def follow(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Follow a country, organisation, theme or keyword."""
     term = args.strip()
+    if len(term) > MAX_FOLLOW_LENGTH:
+        raise CommandError(
+            f"That is {len(term)} characters; a follow can be at most {MAX_FOLLOW_LENGTH}. "
+            f"Follow a name or a short phrase, e.g. {FOLLOW_EXAMPLES}."
+        )
     item = topics.resolve_follow(term) if term else None
     if item is None:
         raise CommandError(f"What should this chat follow? For example {FOLLOW_EXAMPLES}.")
@@ -42,19 +50,48 @@ async def unfollow(services: Services, ctx: CommandContext, chat: Chat, args: st
     term = args.strip()
     item = topics.resolve_follow(term) if term else None
     if item is None or not await services.chats.unfollow(chat.id, item):
-        current = await services.chats.follows(chat.id)
-        followed = ", ".join(topics.describe(f) for f in current) or "nothing"
-        raise CommandError(
-            f"This chat doesn't follow “{term}”. It follows: {followed}. Example: /unfollow India"
-        )
+        raise CommandError(_unfollow_help(term, await services.chats.follows(chat.id)))
     left = await services.chats.follows(chat.id)
     after = "" if left else " This chat now gets every world-affairs story from its sources."
     return Reply(f"No longer following {topics.describe(item)}.{after}")
 
 
+def _unfollow_help(term: str, current: list[Follow]) -> str:
+    """What to type instead, when /unfollow named nothing this chat follows."""
+    not_followed = f"This chat doesn't follow “{term}”. " if term else ""
+    if not current:
+        return (
+            f"{not_followed}It follows nothing, so every world-affairs story from its sources "
+            f"comes through. To narrow that down: {FOLLOW_EXAMPLES}."
+        )
+    followed = ", ".join(topics.describe(f) for f in current)
+    question = "" if term else "What should this chat stop following? "
+    return (
+        f"{not_followed}{question}It follows {followed}. Send e.g. /unfollow {_typed(current[0])}"
+    )
+
+
+def _typed(item: Follow) -> str:
+    """What a user types to name this follow: a country by name, since "IT" reads as a word."""
+    if item.kind is FollowKind.COUNTRY:
+        return topics.describe(item).rsplit(" (", 1)[0]
+    return item.value
+
+
 async def mode(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    """Switch between scheduled digests and instant alerts."""
+    """Switch between scheduled digests and instant alerts; alone, show which one is on."""
     choice = args.strip().lower()
+    if not choice:
+        current = chat.settings
+        now_on = (
+            "instant alerts, one per new story"
+            if current.mode is DeliveryMode.INSTANT
+            else f"digests at {_times(current)} ({current.timezone})"
+        )
+        return Reply(
+            f"This chat gets {now_on}. Send /mode instant for an alert per new story, "
+            "or /mode digest for scheduled digests."
+        )
     try:
         new_mode = DeliveryMode(choice)
     except ValueError:
@@ -85,8 +122,14 @@ def _parse_schedule(args: str) -> tuple[str, ...]:
 
 
 async def schedule(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    """Set the local times of the daily digests."""
-    new = replace(chat.settings, schedule=_parse_schedule(args))
+    """Set the local times of the daily digests; alone, show them."""
+    current = chat.settings
+    if not args.strip():
+        text = f"Digests arrive at {_times(current)} ({current.timezone})."
+        if current.mode is DeliveryMode.INSTANT:
+            text += " This chat gets instant alerts now; send /mode digest to use this schedule."
+        return Reply(f"{text} Change the times with e.g. /schedule 08:00 18:00")
+    new = replace(current, schedule=_parse_schedule(args))
     await _save(services, ctx, chat, new)
     text = f"Digests will arrive at {', '.join(new.schedule)} ({new.timezone})."
     if new.mode is DeliveryMode.INSTANT:
@@ -130,7 +173,7 @@ async def pause(services: Services, ctx: CommandContext, chat: Chat, args: str) 
     """Stop sending to this chat until /resume."""
     if chat.paused:
         return Reply("This chat is already paused. Send /resume to get news again.")
-    await services.chats.set_paused(chat.id, paused=True, reason="paused with /pause")
+    await services.chats.set_paused(chat.id, paused=True, reason=USER_PAUSE_REASON)
     return Reply("Paused: nothing will be sent here until you send /resume.")
 
 
@@ -163,13 +206,13 @@ def _on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
+def _times(settings: ChatSettings) -> str:
+    return ", ".join(settings.schedule) or "no time set"
+
+
 def _settings_text(services: Services, chat: Chat) -> str:
     s = chat.settings
-    when = (
-        "instant alerts"
-        if s.mode is DeliveryMode.INSTANT
-        else f"digests at {', '.join(s.schedule)}"
-    )
+    when = "instant alerts" if s.mode is DeliveryMode.INSTANT else f"digests at {_times(s)}"
     return "\n".join(
         (
             "Settings of this chat:",

@@ -136,6 +136,10 @@ class _Handlers:
             reply_markup=_keyboard(reply.navigation),
         )
 
+    async def on_migration(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None:
+            await telegram_chats.follow_migration(self._services.chats, update.effective_message)
+
     async def on_page(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None or not query.data:
@@ -178,6 +182,8 @@ def register(app: TelegramApp, services: Services, *, render_digest: Renderer) -
     # Anything else that looks like a command gets a helpful answer instead of silence.
     app.add_handler(MessageHandler(filters.COMMAND & MESSAGE_FILTER, handlers.on_command))
     app.add_handler(CallbackQueryHandler(handlers.on_page, pattern=f"^{PAGE_PREFIX}"))
+    # Without this a group's sources stay behind under its old id when it becomes a supergroup.
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migration))
     app.add_error_handler(_log_error)
 
 

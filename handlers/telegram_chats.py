@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot.errors import CommandError, NotAllowedError
 from bot.models import Platform
 from handlers.command_context import ChatAddress
+from storage import ChatRepository
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,23 @@ def chat_address(message: Message) -> ChatAddress:
         kind=chat.type,
         title=chat.effective_name or "",
     )
+
+
+async def follow_migration(chats: ChatRepository, message: Message) -> None:
+    """Move a group's chat to its new id when Telegram upgrades it to a supergroup.
+
+    Telegram posts the move in both chats (``migrate_to_chat_id`` in the old group,
+    ``migrate_from_chat_id`` in the supergroup); either one is enough, the second finds
+    nothing left to move.
+    """
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    await chats.migrate(Platform.TELEGRAM, str(old), str(new))
+    logger.info("chat %s became supergroup %s", old, new)
 
 
 class ChannelResolver:

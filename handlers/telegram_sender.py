@@ -53,6 +53,9 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 READ_TIMEOUT_SECONDS = 20.0
 WRITE_TIMEOUT_SECONDS = 20.0
 POOL_TIMEOUT_SECONDS = 10.0
+# Immutable, so shared by every send instead of built per message.
+_PREVIEWS_SHOWN = LinkPreviewOptions(is_disabled=False)
+_PREVIEWS_HIDDEN = LinkPreviewOptions(is_disabled=True)
 
 
 def _seconds(retry_after: int | float | timedelta) -> float:
@@ -134,7 +137,7 @@ class TelegramSender:
                 text=message.body,
                 parse_mode=message.parse_mode or None,
                 message_thread_id=int(message.thread_id) if message.thread_id else None,
-                link_preview_options=LinkPreviewOptions(is_disabled=not message.link_previews),
+                link_preview_options=_PREVIEWS_SHOWN if message.link_previews else _PREVIEWS_HIDDEN,
             )
         except TelegramError as error:
             translated = translate_error(error, message)

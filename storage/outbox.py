@@ -14,6 +14,8 @@ from storage.db import Database
 from storage.tables import chats, deliveries, outbox
 
 _COLUMNS = (*outbox.c, chats.c.platform, chats.c.external_id, chats.c.thread_id)
+# Bound parameters per "id IN (…)": well under SQLite's 32,766 and asyncpg's 32,767.
+_IDS_PER_STATEMENT = 1000
 
 
 def _message(row: RowMapping) -> OutboxMessage:
@@ -131,7 +133,20 @@ class OutboxRepository:
         return [_message(r) for r in rows]
 
     async def mark_sent(self, message_id: int, *, now: datetime) -> None:
-        await self._update(message_id, state=OutboxState.SENT.value, sent_at=now, lease_until=None)
+        await self.mark_sent_many([message_id], now=now)
+
+    async def mark_sent_many(self, message_ids: Sequence[int], *, now: datetime) -> None:
+        """Record that the platform accepted these messages, in one transaction."""
+        if not message_ids:
+            return
+        async with self._db.transaction() as conn:
+            for start in range(0, len(message_ids), _IDS_PER_STATEMENT):
+                chunk = message_ids[start : start + _IDS_PER_STATEMENT]
+                await conn.execute(
+                    outbox.update()
+                    .where(outbox.c.id.in_(chunk))
+                    .values(state=OutboxState.SENT.value, sent_at=now, lease_until=None)
+                )
 
     async def retry_at(self, message_id: int, *, at: datetime, error: str) -> None:
         """Release a message to be tried again at ``at``."""

@@ -141,4 +141,6 @@ outbox = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("sent_at", UTCDateTime()),
     sa.Index("ix_outbox_due", "state", "next_attempt_at"),
+    # claim_due's "no earlier pending message of the same chat" check looks rows up by these.
+    sa.Index("ix_outbox_chat_state", "chat_id", "state", "id"),
 )

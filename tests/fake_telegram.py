@@ -378,6 +378,27 @@ class FakeTelegram:
         await self._push_update({key: message})
         return message
 
+    async def post_upgrade_messages(self, chat_id: int, new_chat_id: int, *, user_id: int) -> None:
+        """Queue the service messages Telegram posts when a group becomes a supergroup.
+
+        ``migrate_to_chat_id`` in the old group, then ``migrate_from_chat_id`` in the new one;
+        call ``upgrade_to_supergroup`` first so that sends to the old id are refused.
+        """
+        old = self.chats.get(chat_id) or self.add_chat(chat_id, type="group")
+        new = self.chats.get(new_chat_id) or self.add_chat(new_chat_id, type="supergroup")
+        for chat, field_name, other in (
+            (old, "migrate_to_chat_id", new_chat_id),
+            (new, "migrate_from_chat_id", chat_id),
+        ):
+            message = {
+                "message_id": next(self._message_ids[chat["id"]]),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": self._user(user_id),
+                field_name: other,
+            }
+            await self._push_update({"message": message})
+
     async def press_button(self, chat_id: int, message_id: int, data: str, user_id: int) -> str:
         """Queue a callback query for an inline button under a message the bot sent."""
         message = self.message(chat_id, message_id)

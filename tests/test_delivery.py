@@ -337,3 +337,43 @@ async def test_limiter_keeps_the_whole_bot_under_thirty_a_second() -> None:
         await limiter.acquire(outbox_message(str(2000 + n)), max_wait=5)
 
     assert time.now == pytest.approx(2.0)
+
+
+async def test_sends_recorded_in_groups_are_all_marked_sent_once(env: Env) -> None:
+    drainer = make_drainer(env, env.sender, sent_record_batch=2)
+    ids = [i for n in range(5) for i in await env.enqueue(await env.chat(1001 + n), f"to {n}")]
+    ids += await env.enqueue(await env.chat(2001), "a", "b", "c")
+
+    stats = await drainer.drain_once()
+    again = await drainer.drain_once()
+
+    assert (stats.sent, again.claimed) == (8, 0)
+    assert [(await env.message(i)).state for i in ids] == [OutboxState.SENT] * 8
+    assert env.fake.texts(2001) == ["a", "b", "c"]
+    assert env.fake.total_sent == 8
+
+
+class CrashAfterSendingTwo:
+    def __init__(self, sender: TelegramSender) -> None:
+        self.sender = sender
+        self.sends = 0
+
+    async def send(self, message: OutboxMessage) -> None:
+        await self.sender.send(message)
+        self.sends += 1
+        if self.sends == 2:
+            raise Crash
+
+
+async def test_a_crash_before_sends_are_recorded_repeats_them_but_loses_none(env: Env) -> None:
+    chats = [1001, 1002, 1003, 1004]
+    ids = [i for c in chats for i in await env.enqueue(await env.chat(c), f"to {c}")]
+    crashing = make_drainer(env, CrashAfterSendingTwo(env.sender), sent_record_batch=10)
+    with pytest.raises(Crash):
+        await crashing.drain_once()
+
+    env.clock.advance(timedelta(minutes=5).total_seconds())  # the lease runs out
+    await env.drainer.drain_once()
+
+    assert [(await env.message(i)).state for i in ids] == [OutboxState.SENT] * 4
+    assert all(env.fake.texts(c) in ([f"to {c}"], [f"to {c}"] * 2) for c in chats)

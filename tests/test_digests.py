@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from bot.digests import (
     queue_digest,
     queue_due_digests,
     queue_instant_alerts,
+    queue_pending_alerts,
 )
 from bot.feeds import FeedFetcher
 from bot.models import (
@@ -418,3 +420,76 @@ async def test_instant_alerts_respect_follows(services: Services) -> None:
         await store(services, feed, "Seoul", countries=("KR",)),
     ]
     assert await queue_instant_alerts(services, news, ALERTS) == 1
+
+
+# -- alerts found from storage ----------------------------------------------------------------
+
+
+async def alert_bodies(services: Services) -> list[str]:
+    claimed = await services.outbox.claim_due(NOW, limit=50, lease=timedelta(minutes=1))
+    return [m.body for m in claimed]
+
+
+async def test_pending_alerts_come_from_storage_without_the_new_article_callback(
+    services: Services,
+) -> None:
+    instant, feed = await chat_with_feed(services, "1", ChatSettings(mode=DeliveryMode.INSTANT))
+    daily = await services.chats.ensure(Platform.TELEGRAM, "2", kind="private", now=NOW)
+    await services.chats.subscribe(daily.id, feed.id, now=NOW)
+    # Stored by a poll whose process crashed, or ran without chats: nobody queued alerts.
+    await store(services, feed, "Delhi talks")
+    await store(services, feed, "Celebrity wedding", relevance=0.1)
+    await store(services, feed, "Seoul summit", countries=("KR",))
+    assert await queue_pending_alerts(services, ALERTS) == 2
+    bodies = await alert_bodies(services)
+    assert len(bodies) == 2
+    assert "Delhi talks" in bodies[0]
+    assert "Seoul summit" in bodies[1]
+    assert await services.chats.pending_messages(daily.id) == 0
+    assert await queue_pending_alerts(services, ALERTS) == 0
+    assert await services.chats.pending_messages(instant.id) == 2
+
+
+async def test_pending_alerts_skip_what_the_immediate_path_queued(services: Services) -> None:
+    _, feed = await chat_with_feed(services, "1", ChatSettings(mode=DeliveryMode.INSTANT))
+    news = [await store(services, feed, "Delhi talks")]
+    assert await queue_instant_alerts(services, news, ALERTS) == 1
+    assert await queue_pending_alerts(services, ALERTS) == 0
+    await store(services, feed, "Seoul summit")
+    assert await queue_pending_alerts(services, ALERTS) == 1
+    assert await queue_instant_alerts(services, news, ALERTS) == 0
+
+
+async def test_racing_alert_paths_queue_each_story_once(services: Services) -> None:
+    chat, feed = await chat_with_feed(services, "1", ChatSettings(mode=DeliveryMode.INSTANT))
+    news = [await store(services, feed, f"Story {n}") for n in range(3)]
+    counts = await asyncio.gather(
+        queue_pending_alerts(services, ALERTS),
+        queue_instant_alerts(services, news, ALERTS),
+        queue_pending_alerts(services, ALERTS),
+    )
+    assert sum(counts) == 3
+    assert await services.chats.pending_messages(chat.id) == 3
+
+
+async def test_pending_alerts_respect_follows_pauses_and_platforms(services: Services) -> None:
+    following, feed = await chat_with_feed(services, "1", ChatSettings(mode=DeliveryMode.INSTANT))
+    await services.chats.follow(following.id, Follow(FollowKind.COUNTRY, "KR"))
+    paused, _ = await chat_with_feed(services, "2", ChatSettings(mode=DeliveryMode.INSTANT))
+    await services.chats.subscribe(paused.id, feed.id, now=NOW)
+    await services.chats.set_paused(paused.id, paused=True, reason="paused with /pause")
+    slack = await services.chats.ensure(Platform.SLACK, "C1", now=NOW)
+    instant = ChatSettings(mode=DeliveryMode.INSTANT)
+    await services.chats.save_settings(slack.id, instant, next_digest_at=None)
+    await services.chats.subscribe(slack.id, feed.id, now=NOW)
+    await store(services, feed, "Delhi talks")
+    await store(services, feed, "Seoul summit", countries=("KR",))
+    assert await queue_pending_alerts(services, ALERTS) == 1
+    assert "Seoul summit" in (await alert_bodies(services))[0]
+    assert await services.chats.pending_messages(paused.id) == 0
+    # No Slack renderer in this process: the Slack chat's alerts wait for one that has it.
+    assert await services.chats.pending_messages(slack.id) == 0
+    assert (
+        await queue_pending_alerts(services, {**ALERTS, Platform.SLACK: ALERTS[Platform.TELEGRAM]})
+        == 2
+    )

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from importlib.resources import files
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 from bot.models import (
     Analysis,
@@ -20,6 +27,7 @@ from bot.models import (
     Tags,
 )
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
+from storage.tables import outbox as outbox_table
 
 LEASE = timedelta(minutes=5)
 
@@ -258,3 +266,87 @@ async def test_concurrent_instances_never_claim_the_same_work(
     assert len(feed_ids) == len(set(feed_ids))
     assert len(message_ids) == len(set(message_ids))
     assert len(feed_ids) == len(message_ids) == 40
+
+
+async def test_sent_messages_are_recorded_in_one_go(database: Database, now: datetime) -> None:
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    first = await chats.ensure(Platform.TELEGRAM, "41", now=now)
+    second = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    one, two, three = await outbox.enqueue(first.id, ["one", "two", "three"], now=now)
+    four, five = await outbox.enqueue(second.id, ["four", "five"], now=now)
+    await outbox.claim_due(now, limit=10, lease=LEASE)
+    sent_at = now + timedelta(seconds=2)
+
+    await outbox.mark_sent_many([one, two, four], now=sent_at)
+    await outbox.mark_sent_many([], now=sent_at)
+
+    assert await outbox.counts() == {OutboxState.SENT: 3, OutboxState.PENDING: 2}
+    async with database.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                sa.select(outbox_table.c.id, outbox_table.c.sent_at, outbox_table.c.lease_until)
+            )
+        ).all()
+    recorded = {row.id: (row.sent_at, row.lease_until) for row in rows}
+    assert recorded[one] == recorded[two] == recorded[four] == (sent_at, None)
+    assert recorded[three][0] is None
+    # The sent ones are never claimed again; the rest are, once their lease has run out.
+    later = now + LEASE + timedelta(seconds=1)
+    assert [m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE)] == [three, five]
+
+
+async def test_more_sent_messages_than_one_statement_takes(
+    database: Database, now: datetime
+) -> None:
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    ids = await outbox.enqueue(chat.id, [f"part {n}" for n in range(2_345)], now=now)
+
+    await outbox.mark_sent_many(ids, now=now)
+
+    assert await outbox.counts() == {OutboxState.SENT: 2_345}
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(files("storage") / "migrations"))
+    return config
+
+
+def _outbox_indexes(connection: Connection) -> dict[str, list[str | None]]:
+    return {i["name"]: i["column_names"] for i in sa.inspect(connection).get_indexes("outbox")}
+
+
+async def test_a_fresh_database_is_migrated_to_head_with_the_outbox_indexes(
+    database: Database,
+) -> None:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    async with database.engine.connect() as conn:
+        version = (await conn.execute(sa.text("SELECT version_num FROM alembic_version"))).scalar()
+        indexes = await conn.run_sync(_outbox_indexes)
+    assert version == head
+    assert indexes["ix_outbox_chat_state"] == ["chat_id", "state", "id"]
+    assert indexes["ix_outbox_due"] == ["state", "next_attempt_at"]
+
+
+async def test_a_database_at_the_first_schema_gets_the_chat_order_index(
+    database: Database, now: datetime
+) -> None:
+    def back_to_first_schema(connection: Connection) -> None:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+
+    chat = await ChatRepository(database).ensure(Platform.TELEGRAM, "42", now=now)
+    [message_id] = await OutboxRepository(database).enqueue(chat.id, ["kept"], now=now)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(back_to_first_schema)
+        assert "ix_outbox_chat_state" not in await conn.run_sync(_outbox_indexes)
+
+    await database.migrate()
+
+    async with database.engine.connect() as conn:
+        assert "ix_outbox_chat_state" in await conn.run_sync(_outbox_indexes)
+    kept = await OutboxRepository(database).get(message_id)
+    assert kept is not None
+    assert kept.body == "kept"

@@ -123,7 +123,10 @@ async def test_reader_subscribes_and_gets_a_digest_with_summary_and_quotes(
     subscribed = await reply_to(
         fake_telegram, ASHA, f"/subscribe {url}", containing="Subscribed", user_id=ASHA
     )
-    assert "Subscribed to Daily World. It has 1 recent items." in subscribed.plain_text
+    assert (
+        "Subscribed to Daily World. 1 world-affairs story from the last 24 hours is waiting"
+        in subscribed.plain_text
+    )
     assert subscribed.link_preview_disabled
     assert subscribed.parse_mode == "HTML"
 

@@ -104,7 +104,17 @@ def test_ambiguous_name_counts_when_the_country_is_named_unambiguously() -> None
     [
         ("India", Follow(FollowKind.COUNTRY, "IN")),
         ("IN", Follow(FollowKind.COUNTRY, "IN")),
-        ("in", Follow(FollowKind.COUNTRY, "IN")),
+        ("US", Follow(FollowKind.COUNTRY, "US")),
+        ("DE", Follow(FollowKind.COUNTRY, "DE")),
+        # Two letters are a country only as a code in capitals, and never AI or IT.
+        ("in", Follow(FollowKind.KEYWORD, "in")),
+        ("us", Follow(FollowKind.KEYWORD, "us")),
+        ("AI", Follow(FollowKind.KEYWORD, "ai")),
+        ("IT", Follow(FollowKind.KEYWORD, "it")),
+        ("it", Follow(FollowKind.KEYWORD, "it")),
+        ("Anguilla", Follow(FollowKind.COUNTRY, "AI")),
+        ("Italy", Follow(FollowKind.COUNTRY, "IT")),
+        ("EU", Follow(FollowKind.ORGANIZATION, "EU")),
         ("Kremlin", Follow(FollowKind.COUNTRY, "RU")),
         ("Indian", Follow(FollowKind.COUNTRY, "IN")),
         ("  north   korea ", Follow(FollowKind.COUNTRY, "KP")),

@@ -1,0 +1,96 @@
+"""Platform send limits and the limiter that paces the outbox drainer to them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from bot.models import OutboxMessage, Platform
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformLimits:
+    per_chat_interval: float  # seconds between two messages to one chat
+    group_per_minute: int | None  # messages per minute to one group chat, None when unlimited
+    global_per_second: float  # messages per second for the whole bot
+
+
+# Bot API FAQ ("My bot is hitting limits"): about one message per second in a chat, 20 per
+# minute in a group, 30 per second overall.
+TELEGRAM_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=20, global_per_second=30)
+# Slack chat.postMessage: one message per second per channel (short bursts tolerated).
+SLACK_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=None, global_per_second=20)
+DEFAULT_LIMITS: Mapping[Platform, PlatformLimits] = {
+    Platform.TELEGRAM: TELEGRAM_LIMITS,
+    Platform.SLACK: SLACK_LIMITS,
+}
+_GROUP_WINDOW_SECONDS = 60.0
+# Past this many remembered chats, those whose limits have lapsed are forgotten (bounded memory).
+_MAX_TRACKED_CHATS = 10_000
+
+
+def _is_group(message: OutboxMessage) -> bool:
+    # Telegram groups, supergroups and channels have negative ids; users positive ones.
+    return message.platform is Platform.TELEGRAM and message.external_chat_id.startswith("-")
+
+
+class RateLimiter:
+    """Reserves send slots per chat, per group and per platform; never lets two tasks collide."""
+
+    def __init__(
+        self,
+        limits: Mapping[Platform, PlatformLimits] = DEFAULT_LIMITS,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._limits = limits
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._chat_next: dict[tuple[Platform, str], float] = {}
+        self._group_sends: dict[tuple[Platform, str], deque[float]] = defaultdict(deque)
+        self._global_next: dict[Platform, float] = defaultdict(float)
+
+    async def acquire(self, message: OutboxMessage, *, max_wait: float) -> float | None:
+        """Wait for this message's turn; return the wait instead when it exceeds ``max_wait``."""
+        limits = self._limits[message.platform]
+        key = (message.platform, message.external_chat_id)
+        now = self._monotonic()
+        start = max(now, self._chat_next.get(key, 0.0))
+        group = self._group_sends[key] if limits.group_per_minute and _is_group(message) else None
+        if group is not None:
+            while group and group[0] <= now - _GROUP_WINDOW_SECONDS:
+                group.popleft()
+            if limits.group_per_minute and len(group) >= limits.group_per_minute:
+                start = max(start, group[-limits.group_per_minute] + _GROUP_WINDOW_SECONDS)
+        if start - now > max_wait:
+            return start - now
+        # Reserved before awaiting: another thread of the same chat cannot take this slot.
+        self._chat_next[key] = start + limits.per_chat_interval
+        if group is not None:
+            group.append(start)
+        if start > now:
+            await self._sleep(start - now)
+        now = self._monotonic()
+        slot = max(now, self._global_next[message.platform])
+        self._global_next[message.platform] = slot + 1.0 / limits.global_per_second
+        self._chat_next[key] = max(self._chat_next[key], slot + limits.per_chat_interval)
+        if slot > now:
+            await self._sleep(slot - now)
+        self._forget_idle_chats(now)
+        return None
+
+    def _forget_idle_chats(self, now: float) -> None:
+        if len(self._chat_next) > _MAX_TRACKED_CHATS:
+            self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}
+            self._group_sends = defaultdict(
+                deque,
+                {
+                    k: v
+                    for k, v in self._group_sends.items()
+                    if v and v[-1] > now - _GROUP_WINDOW_SECONDS
+                },
+            )
