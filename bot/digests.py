@@ -208,17 +208,21 @@ def _story_ids(stories: Iterable[DigestStory]) -> list[int]:
 
 async def queue_digest(services: Services, chat: Chat, *, render: Renderer) -> int:
     """Queue a digest of the chat's unseen stories; returns how many stories it holds."""
-    digest = await _chat_digest(services, chat)
-    if not digest.stories:
-        return 0
-    await services.outbox.enqueue(
-        chat.id,
-        list(render(digest)),
-        now=services.clock(),
-        story_ids=_story_ids(digest.stories),
-        link_previews=chat.settings.link_previews,
-    )
-    return len(digest.stories)
+    # A second round only when another caller queued some of these stories meanwhile: the
+    # digest is then rebuilt without them.
+    for _ in range(2):
+        digest = await _chat_digest(services, chat)
+        if not digest.stories:
+            return 0
+        if await services.outbox.enqueue(
+            chat.id,
+            list(render(digest)),
+            now=services.clock(),
+            story_ids=_story_ids(digest.stories),
+            link_previews=chat.settings.link_previews,
+        ):
+            return len(digest.stories)
+    return 0
 
 
 async def queue_due_digests(services: Services, renderers: Mapping[Platform, Renderer]) -> int:
@@ -304,11 +308,11 @@ async def _queue_alerts(
     queued = 0
     # Oldest first, so a chat reads alerts in the order the news broke.
     for story in sorted(digest.stories, key=lambda s: s.published or _EPOCH):
-        if story.story_id is not None and await services.chats.queue_story(
+        if story.story_id is not None and await services.outbox.enqueue(
             chat.id,
-            story.story_id,
             list(render(story)),
             now=services.clock(),
+            story_ids=[story.story_id],
             link_previews=chat.settings.link_previews,
         ):
             queued += 1

@@ -17,7 +17,13 @@ import sqlalchemy as sa
 from bot.app import open_services
 from bot.config import Settings
 from bot.delivery import OutboxDrainer
-from bot.digests import AlertRenderer, Renderer, queue_due_digests, queue_instant_alerts
+from bot.digests import (
+    AlertRenderer,
+    Renderer,
+    queue_due_digests,
+    queue_instant_alerts,
+    queue_pending_alerts,
+)
 from bot.metrics import Metrics
 from bot.models import Article, Platform
 from bot.poller import poll_due
@@ -195,7 +201,11 @@ async def run_service(settings: Settings, stop: asyncio.Event, *, chats: bool = 
                 logger.info("poll: %s", summary.line())
 
         async def digests() -> None:
-            await queue_due_digests(services, renderers)
+            try:
+                await queue_due_digests(services, renderers)
+            finally:
+                # Alerts the poll could not queue right away (a crash, a poll-only process).
+                await queue_pending_alerts(services, alert_renderers)
 
         async def prune() -> None:
             cutoff = services.clock() - timedelta(days=settings.retention_days)

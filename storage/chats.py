@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import (
     Chat,
@@ -20,12 +16,13 @@ from bot.models import (
     Feed,
     Follow,
     FollowKind,
-    OutboxState,
     Platform,
 )
+from storage.chat_moves import move_chat
+from storage.chat_settings import settings_from_json, settings_to_json
 from storage.db import Database
 from storage.feeds import feed_from_row
-from storage.tables import chats, deliveries, feeds, follows, outbox, subscriptions
+from storage.tables import chats, feeds, follows, outbox, subscriptions
 
 # Who paused a chat, told by chats.paused_reason (no column of its own): a person's /pause
 # stores exactly USER_PAUSE_REASON; ``pause_address`` (the drainer, when the platform says the
@@ -37,14 +34,6 @@ _PAUSED_BY_PLATFORM = sa.and_(
     chats.c.paused_reason.is_not(None),
     chats.c.paused_reason != USER_PAUSE_REASON,
 )
-# What a chat merged into another brings along: each table with the columns that, besides
-# chat_id, make a row unique (the kept chat's own row wins a tie).
-_CHAT_CHILDREN = (
-    (subscriptions, ("feed_id",)),
-    (follows, ("kind", "value")),
-    (deliveries, ("story_id",)),
-)
-_CARRIED_OVER = ("settings", "paused", "paused_reason", "last_digest_at", "next_digest_at")
 
 
 def platform_pause_reason(chat: Chat) -> str | None:
@@ -52,22 +41,6 @@ def platform_pause_reason(chat: Chat) -> str | None:
     if not chat.paused or chat.paused_reason == USER_PAUSE_REASON:
         return None
     return chat.paused_reason
-
-
-def _settings_to_json(settings: ChatSettings) -> dict[str, Any]:
-    data = asdict(settings)
-    data["mode"] = settings.mode.value
-    data["schedule"] = list(settings.schedule)
-    return data
-
-
-def _settings(data: dict[str, Any]) -> ChatSettings:
-    known = {k: v for k, v in data.items() if k in ChatSettings.__dataclass_fields__}
-    if "mode" in known:
-        known["mode"] = DeliveryMode(known["mode"])
-    if "schedule" in known:
-        known["schedule"] = tuple(known["schedule"])
-    return ChatSettings(**known)
 
 
 def _chat(row: RowMapping) -> Chat:
@@ -78,7 +51,7 @@ def _chat(row: RowMapping) -> Chat:
         thread_id=row["thread_id"],
         title=row["title"],
         kind=row["kind"],
-        settings=_settings(row["settings"]),
+        settings=settings_from_json(row["settings"]),
         paused=row["paused"],
         paused_reason=row["paused_reason"],
         last_digest_at=row["last_digest_at"],
@@ -113,7 +86,7 @@ class ChatRepository:
             "thread_id": thread_id,
             "title": title,
             "kind": kind,
-            "settings": _settings_to_json(ChatSettings()),
+            "settings": settings_to_json(ChatSettings()),
             "created_at": now,
             "next_digest_at": next_digest_at,
         }
@@ -150,14 +123,14 @@ class ChatRepository:
             )
         return _chat(row) if row else None
 
-    async def save_settings(
+    async def savesettings_from_json(
         self, chat_id: int, settings: ChatSettings, *, next_digest_at: datetime | None
     ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
                 chats.update()
                 .where(chats.c.id == chat_id)
-                .values(settings=_settings_to_json(settings), next_digest_at=next_digest_at)
+                .values(settings=settings_to_json(settings), next_digest_at=next_digest_at)
             )
 
     async def set_paused(self, chat_id: int, *, paused: bool, reason: str | None = None) -> None:
@@ -219,7 +192,7 @@ class ChatRepository:
         )
         async with self._db.transaction() as conn:
             for old in (await conn.execute(old_rows.with_for_update())).mappings().all():
-                await _move_chat(conn, old, new_external_id)
+                await move_chat(conn, old, new_external_id)
 
     async def subscribe(self, chat_id: int, feed_id: int, *, now: datetime) -> bool:
         """Subscribe; False when the chat already had this feed."""
@@ -347,80 +320,9 @@ class ChatRepository:
         async with self._db.engine.connect() as conn:
             return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
 
-    async def queue_story(
-        self,
-        chat_id: int,
-        story_id: int,
-        bodies: Sequence[str],
-        *,
-        now: datetime,
-        link_previews: bool,
-    ) -> bool:
-        """Mark a story as had by the chat and queue its messages, in one transaction.
-
-        Queues nothing and returns False when the chat has had the story: two instances, or
-        the immediate and the periodic alert path, racing for one story send it once.
-        """
-        # Claims the story before queueing: OutboxRepository.enqueue queues first and marks
-        # the stories after, so it cannot refuse a story another caller queued meanwhile.
-        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
-        claim = (
-            insert(deliveries)
-            .values(chat_id=chat_id, story_id=story_id, queued_at=now)
-            .on_conflict_do_nothing()
-            .returning(deliveries.c.story_id)
-        )
-        message = {
-            "chat_id": chat_id,
-            "parse_mode": "HTML",
-            "link_previews": link_previews,
-            "state": OutboxState.PENDING.value,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        async with self._db.transaction() as conn:
-            if (await conn.execute(claim)).first() is None:
-                return False
-            await conn.execute(outbox.insert(), [{**message, "body": b} for b in bodies])
-        return True
-
     async def pending_messages(self, chat_id: int) -> int:
         query = sa.select(sa.func.count()).where(
             outbox.c.chat_id == chat_id, outbox.c.state == "pending"
         )
         async with self._db.engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
-
-
-async def _move_chat(conn: AsyncConnection, old: RowMapping, new_external_id: str) -> None:
-    """Give one chat row the new id, or merge it into the row that already has that id."""
-    found = chats.select().where(
-        chats.c.platform == old["platform"],
-        chats.c.external_id == new_external_id,
-        chats.c.thread_id == old["thread_id"],
-    )
-    kept = (await conn.execute(found.with_for_update())).mappings().first()
-    if kept is None:
-        await conn.execute(
-            chats.update().where(chats.c.id == old["id"]).values(external_id=new_external_id)
-        )
-        return
-    old_id, kept_id = old["id"], kept["id"]
-    for table, key in _CHAT_CHILDREN:
-        twin = table.alias("twin")
-        duplicate = (
-            sa.select(twin.c.chat_id)
-            .where(twin.c.chat_id == kept_id, *(twin.c[k] == table.c[k] for k in key))
-            .exists()
-        )
-        await conn.execute(
-            table.update().where(table.c.chat_id == old_id, ~duplicate).values(chat_id=kept_id)
-        )
-        await conn.execute(table.delete().where(table.c.chat_id == old_id))
-    await conn.execute(outbox.update().where(outbox.c.chat_id == old_id).values(chat_id=kept_id))
-    # The new row usually exists only because someone looked (/start, /list) before the move
-    # was noticed; unless it was set up there, the old chat's settings and schedule carry over.
-    if not kept["paused"] and _settings(kept["settings"]) == ChatSettings():
-        carried = {name: old[name] for name in _CARRIED_OVER}
-        await conn.execute(chats.update().where(chats.c.id == kept_id).values(**carried))
-    await conn.execute(chats.delete().where(chats.c.id == old_id))

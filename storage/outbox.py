@@ -35,6 +35,10 @@ def _message(row: RowMapping) -> OutboxMessage:
     )
 
 
+class _AlreadyHad(Exception):
+    """Rolls back an enqueue whose stories the chat already had."""
+
+
 class OutboxRepository:
     """Queue of outgoing messages; delivery marks each one sent, retried or failed."""
 
@@ -51,34 +55,42 @@ class OutboxRepository:
         link_previews: bool = False,
         story_ids: Sequence[int] = (),
     ) -> list[int]:
-        """Queue messages for a chat and, in the same transaction, mark its stories as had."""
+        """Mark the chat's stories as had and queue its messages, in one transaction.
+
+        All or nothing: when the chat already had one of ``story_ids`` (another instance, or
+        the scheduled and the manual digest, queued it meanwhile) nothing is queued and the
+        result is empty, so a story is never sent to a chat twice.
+        """
+        if not bodies:
+            return []
         insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
-        ids: list[int] = []
-        async with self._db.transaction() as conn:
-            for body in bodies:
-                statement = (
-                    outbox.insert()
-                    .values(
-                        chat_id=chat_id,
-                        body=body,
-                        parse_mode=parse_mode,
-                        link_previews=link_previews,
-                        state=OutboxState.PENDING.value,
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
-                    .returning(outbox.c.id)
+        claim = (
+            insert(deliveries)
+            .values([{"chat_id": chat_id, "story_id": s, "queued_at": now} for s in story_ids])
+            .on_conflict_do_nothing()
+            .returning(deliveries.c.story_id)
+        )
+        message = {
+            "chat_id": chat_id,
+            "parse_mode": parse_mode,
+            "link_previews": link_previews,
+            "state": OutboxState.PENDING.value,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        try:
+            async with self._db.transaction() as conn:
+                if story_ids:
+                    claimed = (await conn.execute(claim)).scalars().all()
+                    if len(claimed) < len(set(story_ids)):
+                        raise _AlreadyHad
+                rows = await conn.execute(
+                    outbox.insert().returning(outbox.c.id, sort_by_parameter_order=True),
+                    [{**message, "body": body} for body in bodies],
                 )
-                ids.append((await conn.execute(statement)).scalar_one())
-            if story_ids:
-                await conn.execute(
-                    insert(deliveries)
-                    .values(
-                        [{"chat_id": chat_id, "story_id": s, "queued_at": now} for s in story_ids]
-                    )
-                    .on_conflict_do_nothing()
-                )
-        return ids
+                return list(rows.scalars().all())
+        except _AlreadyHad:
+            return []
 
     async def claim_due(
         self, now: datetime, *, limit: int, lease: timedelta

@@ -30,9 +30,9 @@ async def chat(chats: ChatRepository, external_id: str, thread_id: str = "") -> 
     return await chats.ensure(Platform.TELEGRAM, external_id, thread_id=thread_id, now=NOW)
 
 
-async def had(chats: ChatRepository, chat_id: int, story_id: int) -> bool:
+async def had(outbox: OutboxRepository, chat_id: int, story_id: int) -> bool:
     """Whether the chat has had the story (queueing it again is refused)."""
-    return not await chats.queue_story(chat_id, story_id, ["x"], now=NOW, link_previews=False)
+    return not await outbox.enqueue(chat_id, ["x"], now=NOW, story_ids=[story_id])
 
 
 async def test_a_chat_without_a_row_under_the_new_id_keeps_its_own(
@@ -77,7 +77,7 @@ async def test_a_chat_is_merged_into_the_row_someone_created_under_the_new_id(
     assert [f.title for f in await chats.subscriptions(new.id)] == ["a", "b", "c"]
     assert await chats.follows(new.id) == [INDIA, DRONES]
     assert await chats.pending_messages(new.id) == 2
-    assert [await had(chats, new.id, story) for story in (1, 2, 3, 4)] == [True] * 3 + [False]
+    assert [await had(outbox, new.id, story) for story in (1, 2, 3, 4)] == [True] * 3 + [False]
     # The new row was untouched: the group's settings and schedule come along.
     assert merged.settings == berlin
     assert merged.next_digest_at == NOW + timedelta(hours=1)

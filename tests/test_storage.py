@@ -350,3 +350,16 @@ async def test_a_database_at_the_first_schema_gets_the_chat_order_index(
     kept = await OutboxRepository(database).get(message_id)
     assert kept is not None
     assert kept.body == "kept"
+
+
+async def test_enqueue_is_refused_whole_when_a_story_was_already_had(
+    database: Database, now: datetime
+) -> None:
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
+    assert len(await outbox.enqueue(chat.id, ["digest 1"], now=now, story_ids=[1, 2])) == 1
+    # A second digest built at the same time as the first holds story 2 again.
+    assert await outbox.enqueue(chat.id, ["digest 2"], now=now, story_ids=[2, 3]) == []
+    assert await chats.pending_messages(chat.id) == 1
+    # Story 3 was not marked as had by the refused attempt.
+    assert len(await outbox.enqueue(chat.id, ["alert 3"], now=now, story_ids=[3])) == 1
