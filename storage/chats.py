@@ -123,7 +123,7 @@ class ChatRepository:
             )
         return _chat(row) if row else None
 
-    async def savesettings_from_json(
+    async def save_settings(
         self, chat_id: int, settings: ChatSettings, *, next_digest_at: datetime | None
     ) -> None:
         async with self._db.transaction() as conn:
