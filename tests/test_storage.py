@@ -363,3 +363,16 @@ async def test_enqueue_is_refused_whole_when_a_story_was_already_had(
     assert await chats.pending_messages(chat.id) == 1
     # Story 3 was not marked as had by the refused attempt.
     assert len(await outbox.enqueue(chat.id, ["alert 3"], now=now, story_ids=[3])) == 1
+
+
+async def test_a_deleted_articles_id_is_never_given_to_a_new_one(
+    database: Database, now: datetime
+) -> None:
+    """Story ids are article ids: reusing one would mark a new story as already delivered."""
+    feed = await FeedRepository(database).add("https://news.example/a.xml", now=now)
+    articles = ArticleRepository(database)
+    await articles.add_new(feed.id, [_entry("kept")], now=now)
+    (newest,) = await articles.add_new(feed.id, [_entry("pruned")], now=now - timedelta(days=60))
+    assert await articles.prune(now - timedelta(days=30)) == 1
+    (fresh,) = await articles.add_new(feed.id, [_entry("fresh")], now=now)
+    assert fresh.id > newest.id
