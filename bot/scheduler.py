@@ -25,7 +25,6 @@ def _guarded(name: str, job: Job) -> Job:
         except Exception:
             logger.exception("%s job failed; it runs again at its next tick", name)
 
-    tick.__name__ = f"{name}_tick"
     return tick
 
 
@@ -38,6 +37,7 @@ def build_scheduler(jobs: Mapping[str, tuple[Job, int]]) -> AsyncIOScheduler:
             "interval",
             seconds=seconds,
             id=name,
+            name=name,
             next_run_time=datetime.now(UTC),
             # A slow tick must not pile up copies of itself.
             max_instances=1,
