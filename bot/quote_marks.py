@@ -55,6 +55,10 @@ class Span:
     runs_on: bool = False  # left open at the end of its paragraph
 
 
+# Apostrophes outnumber quotation marks, and every caller drops them: one shared instance.
+_NOT_A_MARK = Mark(-1, "", Role.NONE)
+
+
 def _family(char: str) -> str:
     if char in _DOUBLE:
         return "double"
@@ -73,7 +77,7 @@ def _classify(text: str, pos: int, size: int) -> Mark:
     if can_open and not can_close:
         # ’ is an apostrophe when it opens a word (’90s, ’em); so is ' before a digit.
         if char == "’" or (char == "'" and after.isdigit()):
-            return Mark(pos, family, Role.NONE)
+            return _NOT_A_MARK
         return Mark(pos, family, Role.OPEN, size)
     if can_close and not can_open:
         weak = (
@@ -83,7 +87,7 @@ def _classify(text: str, pos: int, size: int) -> Mark:
         )
         return Mark(pos, family, Role.CLOSE, size, weak=weak)
     if not can_open and not can_close and family == "single":
-        return Mark(pos, family, Role.NONE)  # India's, don't
+        return _NOT_A_MARK  # India's, don't
     return Mark(pos, family, _glyph_role(char), size)
 
 

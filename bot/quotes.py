@@ -55,8 +55,14 @@ _APPOSITION_RE = re.compile(r",\s+((?:[a-z]|(?:[Tt]he|[Aa]n?)\s)[^,.;:\"“”]{
 
 def _is_title(text: str, span: Span) -> bool:
     """Book, show and report titles: capitalised words behind a cue such as "titled"."""
-    words = [w for w in text[span.start : span.end].split() if w.lower() not in _SMALL_WORDS]
-    if not words or not all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+    capitalised = False
+    for word in text[span.start : span.end].split():
+        if word.lower() in _SMALL_WORDS:
+            continue
+        if word[:1].isalpha() and not word[:1].isupper():
+            return False  # most quotes: the first lower-case word settles it
+        capitalised = True
+    if not capitalised:
         return False
     line_start = text.rfind("\n", 0, span.open_at) + 1
     before = text[max(line_start, span.open_at - 40) : span.open_at]
@@ -72,14 +78,18 @@ def _name_index(text: str) -> NameIndex:
     """Full names, roles from appositions and honorific genders, in one pass over the names."""
     index = NameIndex()
     for match in NAME_RE.finditer(text):
+        raw = match.group()
         end = match.end()
+        comma = text.startswith(",", end)
+        if not comma and raw.isalpha():
+            continue  # one bare word, no apposition: no full name, role or gender to learn
         if not (end - match.start() > 3 or text.startswith(", ", end)):
             continue  # "US", "UN" alone tell nothing
-        name = clean_name(match.group())
+        name = clean_name(raw)
         if name is None:
             continue
         # Most names are not followed by a comma; testing for it is cheaper than the regex.
-        apposition = _APPOSITION_RE.match(text, end) if text.startswith(",", end) else None
+        apposition = _APPOSITION_RE.match(text, end) if comma else None
         role = role_from_apposition(apposition.group(1)) if apposition else None
         gender = (
             "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None

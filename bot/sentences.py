@@ -21,9 +21,8 @@ _LINE = re.compile(r"[^\n]+")
 # Terminal punctuation (a run of ".!?" or one ellipsis), closing quotes/brackets that belong to
 # the sentence, then whitespace. It opens with a plain character set, which lets ``re`` skip to
 # the next candidate by itself (twice as fast as ``(?:[.!?]+|…)``); the lookbehind lets only
-# ".!?" run on.
-_BOUNDARY = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*)?[\"'”’»)\]]*(?=\s+(\S))")
-_WORD = re.compile(r"\S+")
+# ".!?" run on. The lookahead captures the next word, which the decision needs anyway.
+_BOUNDARY = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*)?[\"'”’»)\]]*(?=\s+(\S+))")
 
 # Titles and words that are (almost) never the last word of a sentence when abbreviated.
 _NEVER_FINAL = frozenset(
@@ -168,10 +167,9 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     line = text[start:end]
     for match in _BOUNDARY.finditer(line):
         # Slicing the line per candidate would be quadratic on long lines: look around in place.
-        word_start = max(line.rfind(" ", 0, match.start()), line.rfind("\t", 0, match.start()))
-        word = line[word_start + 1 : match.start()]
-        next_word = _WORD.match(line, match.start(1))
-        if next_word and _is_boundary(word, match.group(0), next_word.group(0)):
+        at = match.start()
+        word = line[max(line.rfind(" ", 0, at), line.rfind("\t", 0, at)) + 1 : at]
+        if _is_boundary(word, match.group(0), match.group(1)):
             spans.append((begin, start + match.end()))
             begin = start + match.end()
     spans.append((begin, end))

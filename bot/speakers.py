@@ -22,6 +22,7 @@ from bot.names import (
     strip_titles,
     word_list,
 )
+from bot.regex_trie import longest_first
 
 _VERBS = word_list(
     """
@@ -42,7 +43,7 @@ _VERBS = word_list(
     called described
     """
 )
-VERB = r"(?:put\s+it|" + "|".join(sorted(set(_VERBS), key=len, reverse=True)) + r")(?:\s+out)?"
+VERB = r"(?:put\s+it|" + longest_first(_VERBS) + r")(?:\s+out)?"
 _AUX = (
     r"(?:(?:also|then|later|again|simply|recently|once|quickly|only|just|further|previously"
     r"|has|have|had|was|were|would|will|is|are|did|does|once|who|reportedly|flatly|angrily"
@@ -118,11 +119,7 @@ _STOP_SUBJECT = frozenset(
     )
 )
 _ING = frozenset(
-    word_list(
-        """
-    saying telling adding noting arguing writing asking explaining tweeting
-    """
-    )
+    word_list("saying telling adding noting arguing writing asking explaining tweeting")
 )
 
 

@@ -11,15 +11,20 @@ fragments) are filtered out before scoring. Every returned string is a verbatim 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from bot.lexicon import STOPWORDS
 from bot.sentences import Sentence, split_sentences
 
-_WORDS = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*\d|\d")
+# A word opens with a letter, a number with a digit (and ends with one). Written to open with
+# one character set, which lets ``re`` skip to the next token by itself; the lookbehinds pick
+# the branch. The same tokens as ``[^\W\d_][\w'’-]*|\d[\d,.]*\d|\d``, in less time.
+_WORDS = re.compile(r"[^\W_](?:(?<=[^\W\d_])[\w'’-]*|(?<=\d)(?:[\d,.]*\d)?)")
 _MIN_WORDS = 6
 _MAX_WORDS = 70
 
@@ -53,6 +58,15 @@ _NOISE_MARKERS = (
     "afp photo", "afp/", "reuters/", "shutterstock", "photo by", "photograph by",
     "photo courtesy", "photo credit", "©",
 )  # fmt: skip
+# The noise markers under a part they share: a text without "photo" has none of the six photo
+# credits, so one test of the whole text clears them all.
+_NOISE_GROUPS = {
+    part: tuple(marker for marker in _NOISE_MARKERS if part in marker)
+    for part in ("read", "click here", "download", "cookie polic", "all rights reserved",
+                 "getty images", "photo", "/", "shutterstock", "©")
+}  # fmt: skip
+_CAPTION_LENGTH = max(map(len, _CAPTION_MARKERS))
+_MARKERS: tuple[Sequence[str], ...] = (_CAPTION_MARKERS, _NOISE_MARKERS)
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*[-–—:]*$")
 _CLOSING = "\"'”’»)]"
 _OPEN_QUOTES = "\"'“‘«"
@@ -63,20 +77,21 @@ def summarize(text: str, *, sentences: int = 3, title: str = "") -> list[str]:
     """Return up to ``sentences`` verbatim sentences of ``text`` in article order."""
     if sentences <= 0:
         return []
-    candidates = _unique(s for s in split_sentences(text) if _is_summary_material(s.text, title))
+    candidates, lowered = _candidates(text, title)
     if not candidates:
         return []
-    raw = _tfidf([_terms(s.text) for s in candidates])
+    raw = _tfidf([_lowered_terms(sentence) for sentence in lowered])
     centroid: dict[str, float] = {}
+    get = centroid.get
     for vector in raw:  # unnormalised sum: long, content-rich sentences shape the centroid
         for term, weight in vector.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
+            centroid[term] = get(term, 0.0) + weight
     centroid = _unit(centroid)
     vectors = [_unit(vector) for vector in raw]
     title_terms = set(_terms(title))
     scores = [
         _position_prior(rank)
-        + _CENTROID_WEIGHT * _cosine(vector, centroid)
+        + _CENTROID_WEIGHT * _dot_with_centroid(vector, centroid)
         + _TITLE_WEIGHT * _overlap(vector, title_terms)
         for rank, vector in enumerate(vectors)
     ]
@@ -84,16 +99,33 @@ def summarize(text: str, *, sentences: int = 3, title: str = "") -> list[str]:
     return [candidates[i].text for i in sorted(chosen)]
 
 
-def _unique(sentences: Iterable[Sentence]) -> list[Sentence]:
-    """First occurrence of each sentence: pages repeat captions and pull quotes verbatim."""
+def _candidates(text: str, title: str) -> tuple[list[Sentence], list[str]]:
+    """Summary material, first occurrence of each sentence only (pages repeat captions and pull
+    quotes verbatim), with each sentence lower-cased."""
+    # The filters and the terms all read lower-cased sentences: lower-case the text once and
+    # slice it, unless lower-casing changes its length ("İ" becomes two characters) and the
+    # offsets no longer line up. Sentences are bounded by whitespace, so the context-dependent
+    # final sigma lowers the same in the slice as in the text.
+    whole = text.lower()
+    aligned = len(whole) == len(text)
+    # A marker in a sentence is in the text: look in the sentences only for those the text has.
+    markers = _markers_in(whole) if aligned else _MARKERS
     seen: set[str] = set()
-    unique = []
-    for sentence in sentences:
-        key = " ".join(sentence.text.lower().split())
+    unique: list[Sentence] = []
+    lowered: list[str] = []
+    for sentence in split_sentences(text):
+        lower = whole[sentence.start : sentence.end] if aligned else sentence.text.lower()
+        # Lower-casing keeps whitespace and non-whitespace apart: the words of ``lower`` are
+        # those of the sentence.
+        words = lower.split()
+        if not _is_summary_material(sentence.text, len(words), lower, title, markers):
+            continue
+        key = " ".join(words)
         if key not in seen:
             seen.add(key)
             unique.append(sentence)
-    return unique
+            lowered.append(lower)
+    return unique, lowered
 
 
 def _position_prior(rank: int) -> float:
@@ -101,14 +133,17 @@ def _position_prior(rank: int) -> float:
     return 1.0 / math.pow(1.0 + max(0, rank - _LEAD_WINDOW + 1), _POSITION_DECAY)
 
 
-def _is_summary_material(sentence: str, title: str) -> bool:
-    """Reject sentences that would read as noise in a digest."""
-    words = sentence.split()
-    if not _MIN_WORDS <= len(words) <= _MAX_WORDS:
+def _is_summary_material(
+    sentence: str, words: int, lowered: str, title: str, markers: tuple[Sequence[str], ...]
+) -> bool:
+    """Reject sentences that would read as noise in a digest (``words`` and ``lowered``: the
+    word count and the lower case of the sentence; ``markers``: the caption and noise markers
+    worth looking for)."""
+    if not _MIN_WORDS <= words <= _MAX_WORDS:
         return False
     if sentence.rstrip(_CLOSING)[-1:] not in (".", "!", "…"):
         return False  # headlines, labels, and questions put to the reader
-    if _NOISE_START.match(sentence) or _has_noise_marker(sentence.lower()):
+    if _NOISE_START.match(sentence) or _has_noise_marker(lowered, *markers):
         return False
     if _DATELINE_ONLY.match(sentence):
         return False
@@ -117,12 +152,31 @@ def _is_summary_material(sentence: str, title: str) -> bool:
     return not title or _normalise(sentence) != _normalise(title)
 
 
-def _has_noise_marker(lowered: str) -> bool:
+def _markers_in(lowered: str) -> tuple[Sequence[str], ...]:
+    """The caption and noise markers that occur in a lower-cased text."""
+    # Caption markers open with "(": look behind the text's few brackets only.
+    brackets = []
+    at = lowered.find("(")
+    while at >= 0:
+        brackets.append(lowered[at : at + _CAPTION_LENGTH])
+        at = lowered.find("(", at + 1)
+    behind = "\n".join(brackets)  # may hold a marker the text has not: harmless, never fewer
+    noise = [
+        marker
+        for part, group in _NOISE_GROUPS.items()
+        if part in lowered
+        for marker in group
+        if marker in lowered
+    ]
+    return tuple(filter(behind.__contains__, _CAPTION_MARKERS)), noise
+
+
+def _has_noise_marker(lowered: str, captions: Sequence[str], noise: Sequence[str]) -> bool:
     # ``map`` over ``__contains__`` runs in C: a generator expression here cost a frame resume
     # per marker and per sentence.
-    if "(" in lowered and any(map(lowered.__contains__, _CAPTION_MARKERS)):
+    if "(" in lowered and any(map(lowered.__contains__, captions)):
         return True
-    return any(map(lowered.__contains__, _NOISE_MARKERS))
+    return any(map(lowered.__contains__, noise))
 
 
 def _is_bare_quote(sentence: str) -> bool:
@@ -137,7 +191,13 @@ def _normalise(text: str) -> str:
 
 def _terms(text: str) -> list[str]:
     """Content words, lower-cased, with a light plural/possessive stem."""
-    return [term for term in map(_term, _WORDS.findall(text.lower())) if term]
+    return _lowered_terms(text.lower())
+
+
+def _lowered_terms(lowered: str) -> list[str]:
+    """``_terms`` of an already lower-cased text."""
+    # ``filter`` and ``map`` run in C: a list comprehension here cost a bytecode loop per word.
+    return list(filter(None, map(_term, _WORDS.findall(lowered))))
 
 
 # Memoised: news vocabulary repeats, and this is the innermost loop of the summary.
@@ -154,13 +214,21 @@ def _term(word: str) -> str:
 
 def _tfidf(documents: Sequence[list[str]]) -> list[dict[str, float]]:
     """TF-IDF vectors, with document frequency counted over the sentences."""
-    counts = [Counter(document) for document in documents]
-    frequency: Counter[str] = Counter()
-    for count in counts:
-        frequency.update(count.keys())
+    counts = [_count(document) for document in documents]
+    frequency = Counter(itertools.chain.from_iterable(counts))  # one count of the distinct terms
     total = len(documents)
     idf = {term: math.log(1.0 + total / n) for term, n in frequency.items()}
     return [{t: c * idf[t] for t, c in count.items()} for count in counts]
+
+
+def _count(terms: list[str]) -> dict[str, int]:
+    """Occurrences of each term, in order of first occurrence, like ``Counter(terms)``: a
+    plain loop, as a ``Counter`` costs more to build than to fill for a sentence's terms."""
+    count: dict[str, int] = {}
+    get = count.get
+    for term in terms:
+        count[term] = get(term, 0) + 1
+    return count
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:
@@ -174,6 +242,13 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
         a, b = b, a
     # A list, not a generator: the same sum in the same order, without a resume per term.
     return sum([weight * b[term] for term, weight in a.items() if term in b])
+
+
+def _dot_with_centroid(vector: dict[str, float], centroid: dict[str, float]) -> float:
+    """``_cosine(vector, centroid)``: every term of a sentence is in the centroid, and a
+    sentence has no more terms than the centroid, so the sum runs over the sentence's terms."""
+    dot: float = sum(map(operator.mul, vector.values(), map(centroid.__getitem__, vector)))
+    return dot
 
 
 def _overlap(vector: dict[str, float], title_terms: set[str]) -> float:

@@ -16,7 +16,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 import pycountry
 
@@ -32,6 +31,7 @@ from bot.lexicon import (
     WEAK_THEMES,
 )
 from bot.models import Follow, FollowKind, Tags
+from bot.regex_trie import render, trie
 
 _TITLE_WEIGHT = 3  # a name in the headline counts like three in the body
 _THEME_MIN_HITS = 2  # one stray keyword is not a theme (unless it is in the title)
@@ -95,38 +95,11 @@ def _alternation(aliases: Mapping[str, str]) -> re.Pattern[str]:
     # "(?<!\w)" checked after the first letter rather than before it lets the regex open with a
     # set of letters, which ``re`` skips to by itself: the same matches in half the time.
     branches = [
-        re.escape(char) + rf"(?<!\w{re.escape(char)})" + _render(child)
-        for char, child in _trie(aliases).items()
+        re.escape(char) + rf"(?<!\w{re.escape(char)})" + render(child)
+        for char, child in trie(aliases).items()
         if char
     ]
     return re.compile("(?:" + "|".join(branches) + r")(?!\w)")
-
-
-def _trie(words: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Many words factored as a trie, for ``_render`` to make one regex of: Python's ``re``
-    tries alternatives one by one, so a flat alternation of hundreds of names costs
-    milliseconds per article, the trie microseconds. Optional tails are greedy: the longest
-    name wins ("North Korea" over "Korea"). A trailing space in a word means "whole word" and
-    becomes ``\\b``."""
-    trie: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = trie
-        for char in word.rstrip() + (_WHOLE_WORD if word.endswith(" ") else ""):
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return trie
-
-
-def _render(node: dict[str, dict[str, Any]]) -> str:
-    branches = [
-        r"\b" if char == _WHOLE_WORD else re.escape(char) + _render(child)
-        for char, child in node.items()
-        if char
-    ]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
 
 
 class _Lexicon:
@@ -143,17 +116,18 @@ class _Lexicon:
         # itself. Prefixes end with a word character, so no match takes the next one's.
         if not all(_WORD_EDGES.fullmatch(word.rstrip()) for word in words):
             raise ValueError("lexicon prefixes must start and end with a letter or digit")
-        self._pattern = re.compile(r"\W(" + _render(_trie(words)) + ")")
+        self._pattern = re.compile(r"\W(" + render(trie(words)) + ")")
 
     def count(self, lowered: str) -> Counter[str]:
         """Hits per category in already lower-cased text."""
         hits: Counter[str] = Counter()
-        for prefix in self._pattern.findall(" " + lowered):
-            hits.update(self._categories[prefix])
+        # Per distinct prefix: categories first counted in the same order as per occurrence.
+        for prefix, n in Counter(self._pattern.findall(" " + lowered)).items():
+            for category in self._categories[prefix]:
+                hits[category] += n
         return hits
 
 
-_WHOLE_WORD = "\x00"
 _WORD_EDGES = re.compile(r"\w(?:.*\w)?", re.DOTALL)
 _THEMES = _Lexicon(THEMES)
 _SIGNALS = _Lexicon({**OFF_TOPIC, "actors": STATE_ACTORS})
@@ -169,10 +143,10 @@ def _salience(
     strong: Counter[str] = Counter()
     weak: Counter[str] = Counter()
     for text, weight in texts:
-        for match in pattern.finditer(text):
-            code = aliases[match.group(0)]
+        for alias in pattern.findall(text):  # the pattern has no groups: whole matches
+            code = aliases[alias]
             if code:
-                (weak if match.group(0) in ambiguous else strong)[code] += weight
+                (weak if alias in ambiguous else strong)[code] += weight
     for code, count in weak.items():
         if code in strong:
             strong[code] += count
