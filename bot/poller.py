@@ -71,33 +71,26 @@ async def _record_failure(services: Services, feed: Feed, error: FeedError) -> s
     settings = services.settings
     now = services.clock()
     reason = str(error) or type(error).__name__
+    disable: str | None = None
+    count_error = True
     if isinstance(error, FeedGone):
-        await services.feeds.record_failure(
-            feed.id, error=reason, now=now, next_poll_at=now, disable_reason=reason
-        )
-        return reason
-    if isinstance(error, FeedThrottled):
+        wait, disable = 0.0, reason
+    elif isinstance(error, FeedThrottled):
         # The server asked for a pause: not the feed's fault, so no error is counted.
         wait = min(max(error.retry_after, settings.poll_interval), settings.max_backoff)
-        await services.feeds.record_failure(
-            feed.id,
-            error=reason,
-            now=now,
-            next_poll_at=now + timedelta(seconds=wait),
-            count_error=False,
-        )
-        return reason
-    errors = feed.error_count + 1
-    disable = None
-    if errors >= settings.max_feed_errors:
-        disable = f"disabled after {errors} failed polls in a row; last error: {reason}"
-    delay = failure_delay(errors, base=settings.poll_interval, cap=settings.max_backoff)
+        count_error = False
+    else:
+        errors = feed.error_count + 1
+        if errors >= settings.max_feed_errors:
+            disable = f"disabled after {errors} failed polls in a row; last error: {reason}"
+        wait = failure_delay(errors, base=settings.poll_interval, cap=settings.max_backoff)
     await services.feeds.record_failure(
         feed.id,
         error=reason,
         now=now,
-        next_poll_at=now + timedelta(seconds=delay),
+        next_poll_at=now + timedelta(seconds=wait),
         disable_reason=disable,
+        count_error=count_error,
     )
     return reason
 

@@ -359,6 +359,20 @@ async def group_with_news(fake: FakeTelegram, feed_server: FeedServer) -> None:
     await reply_to(fake, OLD_GROUP, "/follow India", containing="Following", user_id=ADMIN)
 
 
+def upgrade_to_supergroup(fake: FakeTelegram) -> None:
+    """Telegram turns the group into a supergroup with a new id; the admin stays admin."""
+    fake.upgrade_to_supergroup(OLD_GROUP, SUPERGROUP)
+    fake.set_admins(SUPERGROUP, {ADMIN})
+
+
+async def supergroup_listing(fake: FakeTelegram) -> str:
+    """What /list answers in the supergroup."""
+    reply = await reply_to(
+        fake, SUPERGROUP, "/list", containing="Sources of this chat", user_id=ADMIN
+    )
+    return reply.plain_text
+
+
 async def moved(services: Services) -> bool:
     return await stored_chat(services, OLD_GROUP) is None
 
@@ -368,16 +382,13 @@ async def test_an_upgraded_group_keeps_its_sources_and_follows(
     services: Services, fake_telegram: FakeTelegram, feed_server: FeedServer
 ) -> None:
     await group_with_news(fake_telegram, feed_server)
-    fake_telegram.upgrade_to_supergroup(OLD_GROUP, SUPERGROUP)
-    fake_telegram.set_admins(SUPERGROUP, {ADMIN})
+    upgrade_to_supergroup(fake_telegram)
     await fake_telegram.post_upgrade_messages(OLD_GROUP, SUPERGROUP, user_id=ADMIN)
     await wait_for(lambda: moved(services))
 
-    listing = await reply_to(
-        fake_telegram, SUPERGROUP, "/list", containing="Sources of this chat", user_id=ADMIN
-    )
-    assert "Sources of this chat (1):" in listing.plain_text
-    assert "Following: India (IN)" in listing.plain_text
+    listing = await supergroup_listing(fake_telegram)
+    assert "Sources of this chat (1):" in listing
+    assert "Following: India (IN)" in listing
 
 
 @pytest.mark.usefixtures("frontend")
@@ -385,20 +396,14 @@ async def test_a_supergroup_used_before_the_upgrade_was_noticed_gets_the_groups_
     services: Services, fake_telegram: FakeTelegram, feed_server: FeedServer
 ) -> None:
     await group_with_news(fake_telegram, feed_server)
-    fake_telegram.upgrade_to_supergroup(OLD_GROUP, SUPERGROUP)
-    fake_telegram.set_admins(SUPERGROUP, {ADMIN})
-    early = await reply_to(
-        fake_telegram, SUPERGROUP, "/list", containing="Sources of this chat", user_id=ADMIN
-    )
-    assert "(0)" in early.plain_text
+    upgrade_to_supergroup(fake_telegram)
+    assert "(0)" in await supergroup_listing(fake_telegram)
     await fake_telegram.post_upgrade_messages(OLD_GROUP, SUPERGROUP, user_id=ADMIN)
     await wait_for(lambda: moved(services))
 
-    listing = await reply_to(
-        fake_telegram, SUPERGROUP, "/list", containing="Sources of this chat", user_id=ADMIN
-    )
-    assert "Sources of this chat (1):" in listing.plain_text
-    assert "Following: India (IN)" in listing.plain_text
+    listing = await supergroup_listing(fake_telegram)
+    assert "Sources of this chat (1):" in listing
+    assert "Following: India (IN)" in listing
 
 
 async def test_a_digest_to_an_upgraded_group_reaches_the_supergroup_already_in_use(
