@@ -19,10 +19,10 @@ from typing import Any
 
 from rouge_score import rouge_scorer
 
+from bot.analysis.sentences import split_sentences
+from bot.analysis.summarize import summarize
+from bot.analysis.topics import tag
 from bot.config import Settings
-from bot.sentences import split_sentences
-from bot.summarize import summarize
-from bot.topics import tag
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")

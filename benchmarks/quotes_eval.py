@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.quotes.find import find_quotes
 from bot.models import Quote
-from bot.quotes import find_quotes
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared/eval/quotes-dev.jsonl"
 MATCH_THRESHOLD = 0.8

@@ -20,11 +20,11 @@ from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
 from benchmarks.quality import DEFAULT_DATA_DIR, read_jsonl
-from bot.analysis import analyse
-from bot.quotes import find_quotes, pick_key_quotes
-from bot.sentences import split_sentences
-from bot.summarize import summarize
-from bot.topics import tag
+from bot.analysis.analyse import analyse
+from bot.analysis.quotes.find import find_quotes, pick_key_quotes
+from bot.analysis.sentences import split_sentences
+from bot.analysis.summarize import summarize
+from bot.analysis.topics import tag
 
 ROUNDS = 5
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")

@@ -34,10 +34,10 @@ from pathlib import Path
 import httpx
 
 from bot.config import Settings
-from bot.delivery import OutboxDrainer, PlatformLimits, RateLimiter, Sender
+from bot.delivery.drainer import OutboxDrainer, PlatformLimits, RateLimiter, Sender
 from bot.models import Digest, DigestStory, OutboxMessage, Platform, Quote, SourceLink
-from bot.render import render_telegram_html
-from handlers.telegram_sender import TelegramSender
+from handlers.telegram.render import render_telegram_html
+from handlers.telegram.sender import TelegramSender
 from storage import ChatRepository, Database, OutboxRepository
 from storage.tables import chats
 
@@ -69,7 +69,7 @@ def _digest() -> Digest:
 
 
 async def _serve_fake(global_rate: int) -> None:
-    from tests.fake_telegram import FakeTelegram, FloodLimits
+    from tests.fakes.telegram_api import FakeTelegram, FloodLimits
 
     fake = FakeTelegram(limits=FloodLimits(global_per_second=global_rate))
     await fake.start()

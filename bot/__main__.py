@@ -1,5 +1,5 @@
 """``python -m bot`` runs the geodigest command line."""
 
-from bot.cli import main
+from bot.service.cli import main
 
 main()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.feeds import FeedFetcher
+from bot.reader.fetcher import FeedFetcher
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 
 
@@ -17,7 +17,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories, the feed fetcher, settings and a clock; built once by ``bot.app``."""
+    """Storage repositories, the feed fetcher, settings and a clock (built in bot.service.app)."""
 
     settings: Settings
     db: Database

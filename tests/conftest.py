@@ -11,15 +11,15 @@ import pytest
 import sqlalchemy as sa
 
 from bot.config import Settings
-from bot.feeds import FeedFetcher
+from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
 from storage.db import Database
+from tests.paths import FIXTURES
 
-pytest_plugins = ["tests.feed_server", "tests.fake_telegram"]
+pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.telegram_api"]
 
 
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,304 @@
+"""Who said a quote: attribution patterns around the quotation marks, pronouns, full names.
+
+Attribution is looked for in this order, nearest evidence first:
+1. right after the closing mark: ``,” Kulik told RT`` / ``,” said Patrick McGinley, a lawyer``;
+2. before the opening mark in the same sentence: ``Shaumyan, head of …, noted that '``;
+3. the quote goes on from the previous one (split quotes, re-opened paragraphs);
+4. the sentence before: ``The New York Times reports:`` / ``… said Mr. Clarke. "…"``.
+``bot.analysis.quotes.find`` runs these steps; ``bot.analysis.quotes.names`` resolves pronouns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.analysis.quotes.names import (
+    NAME,
+    NAME_RE,
+    PRONOUNS,
+    clean_name,
+    is_organisation,
+    strip_titles,
+    word_list,
+)
+from bot.analysis.regex_trie import longest_first
+
+_VERBS = word_list(
+    """
+    said says say saying told tells telling added adds adding noted notes noting wrote
+    writes writing argued argues arguing stated states asked asks asking explained explains
+    continued continues declared declares insisted insists claimed claims warned warns
+    recalled recalls replied replies responded responds remarked remarks tweeted tweets
+    posted announced announces concluded concludes emphasized emphasises emphasised
+    emphasizes acknowledged acknowledges admitted admits joked jokes quipped suggested
+    suggests observed observes urged urges shouted contended contends complained complains
+    predicted predicts promised promises vowed vows reported reports cautioned conceded
+    concedes countered agreed agrees stressed stresses asserted asserts assured boasted
+    charged confirmed confirms demanded denied exclaimed maintained maintains mused pleaded
+    proclaimed protested reiterated repeated retorted revealed scolded screamed snapped
+    testified thundered wondered yelled chanted recounted lamented mocked praised blasted
+    slammed criticized criticised tweeting explaining arguing answered answers opined
+    declares decried predicted pointed sings sang singing commented comments reads read
+    called described
+    """
+)
+VERB = r"(?:put\s+it|" + longest_first(_VERBS) + r")(?:\s+out)?"
+_AUX = (
+    r"(?:(?:also|then|later|again|simply|recently|once|quickly|only|just|further|previously"
+    r"|has|have|had|was|were|would|will|is|are|did|does|once|who|reportedly|flatly|angrily"
+    r"|bluntly|repeatedly|frequently|often|has\s+long|went\s+on\s+to|continued\s+to)\s+)*"
+)
+_PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)\b"
+_DETERMINERS = frozenset(
+    word_list(
+        """
+    the a an one another his her their its some my our your
+    """
+    )
+)
+_LEAD = r"^[\s,.;:!?—–\-]*"
+_VERB_FIRST_RE = re.compile(rf"{_LEAD}{VERB}\s+")
+_WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{_AUX}{VERB}\b")
+_DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<who>{NAME})")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
+_HEAD_VERB_RE = re.compile(rf"\b(?:{VERB}|Said|Says|Asked|Told|Added)\b")
+_PREPOSITIONS = frozenset(
+    word_list(
+        """
+    in on at during after before with to of from by when while that for about as
+    """
+    )
+)
+_NAME_END = r"(?=\s*(?:[,;:.!?(]|$|\s(?:of|in|on|at|during|after|before|when|while|who|as|to)\b))"
+_AFTER_VERB_NAME_RE = re.compile(
+    rf"\s*(?P<pre>(?:[\w’'/.-]+\s+){{0,4}}?)(?P<name>{NAME}){_NAME_END}"
+    r"(?P<rest>(?:\s*\([^)]*\))?,[^,;:.\"“”]{3,200}[,;.])?"
+)
+_SENTENCE_END_ATTRIBUTION_RE = re.compile(
+    rf",\s*(?:(?P<who>{NAME}|{_PRONOUN})\s+{_AUX}{VERB}|{VERB}\s+(?P<who2>{NAME}))\s*[.,;]"
+)
+_AFTER_VERB_NP_RE = re.compile(
+    rf"\s*(?P<np>{_PRONOUN}|(?i:{'|'.join(sorted(_DETERMINERS))})\s+[^,;:.!?\"“”]{{1,60}}?)"
+    r"(?=\s*(?:[,;:.!?]|$|\s(?:in|on|at|during|after|before|when|while|who|as|to|of)\s))"
+)
+_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_WHO_CUT_RE = re.compile(r"\s+(?:of|from|at|in|on|during|with|for)\s.*$")
+_AUX_TAIL_RE = re.compile(rf"\s*{_AUX}$")
+_ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
+_BOUNDARY_WORDS = frozenset(
+    word_list(
+        """
+    that and but when as because if while after before since so which who where than whether
+    though although said says told what to
+    """
+    )
+)
+_INTRO_RE = re.compile(
+    r"^(?:(?:In|On|At|During|After|Before|Last|Earlier|Later|Speaking|When|While|With|Since"
+    r"|Following|Despite|Although|Though|As|For|Under|Amid|Asked|Without|Like|Unlike)"
+    r"\b[^,]{0,120},(?:\s*\d{4},)?\s*)?(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
+)
+_PRONOUN_RE = re.compile(_PRONOUN)
+# Verbs that put the speaker after them ("said X"); after "told"/"asked" comes the listener.
+_INVERTING = frozenset(
+    word_list(
+        """said says added adds wrote writes noted notes continued explained recalled argued
+        warned insisted replied responded remarked declared stated"""
+    )
+)
+_LEADING_AS_RE = re.compile(r"^\s*as\s+")
+_NAME_BEFORE_RE = re.compile(rf"({NAME})\s+$")
+_SENTENCE_BREAK_RE = re.compile(r"\b[a-z]{2,}[.!?]\s")
+_STOP_SUBJECT = frozenset(
+    word_list(
+        """
+    also has have had is was were will would said says did does then later again repeatedly
+    often who that which
+    """
+    )
+)
+_ING = frozenset(
+    word_list("saying telling adding noting arguing writing asking explaining tweeting")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said a quote (a name, a pronoun or a noun phrase) and their role when given."""
+
+    speaker: str | None
+    role: str | None = None
+
+
+def role_from_apposition(appos: str) -> str | None:
+    """A short role from an apposition: first clause, long tails trimmed."""
+    role = _ROLE_CUT_RE.sub("", appos.strip(" ,.")).strip()
+    first = role.split()[0].lower() if role else ""
+    if not role or (role[0].isupper() and first not in _DETERMINERS) or _HEAD_VERB_RE.search(role):
+        return None
+    for cut in (" and ", " at ", " of the "):
+        if len(role) > 70 and cut in role:
+            role = role[: role.index(cut)]
+    return role if 2 <= len(role.split()) <= 15 else None
+
+
+def parse_who(who: str) -> Attribution | None:
+    """``Flynn, a top Trump surrogate,`` → Attribution("Flynn", "a top Trump surrogate")."""
+    head, _, appos = _PAREN_RE.sub("", who).strip().partition(",")
+    head = _WHO_CUT_RE.sub("", head.strip())
+    words = head.split()
+    # "Bill Clinton's comments": a possessive means the "verb" after it was a noun.
+    if not words or len(words) > 8 or words[-1].endswith(("'s", "’s")):
+        return None
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return Attribution(words[0].lower() if words[0] != "I" else "I")
+    names = [m for m in NAME_RE.finditer(head) if clean_name(m.group())]
+    role = role_from_apposition(appos) if appos else None
+    if names and names[-1].end() == len(head):
+        speaker = clean_name(names[-1].group()) or ""
+        pre = head[: names[-1].start()].strip()
+        if is_organisation(speaker) or pre.lower() in _DETERMINERS:
+            # "the Kremlin", "the State Department": the article belongs to the name.
+            return Attribution(f"{pre.lower()} {speaker}".strip(), role)
+        title, bare = strip_titles(speaker)
+        title = " ".join(t for t in (pre, title) if t)
+        return Attribution(bare or speaker, role or (title or None))
+    if words[0].lower() in _DETERMINERS or any(w.endswith(("'s", "’s")) for w in words[:-1]):
+        lowered = words[0].lower() in _DETERMINERS
+        return Attribution(head[0].lower() + head[1:] if lowered else head, role)
+    return None
+
+
+def _after_verb(rest: str) -> Attribution | None:
+    """``said Patrick McGinley, a law professor …`` → the name after the verb."""
+    first = rest.split()[0].lower() if rest.split() else ""
+    match = _AFTER_VERB_NAME_RE.match(rest)
+    if match is not None and first not in _PREPOSITIONS:
+        found = parse_who(match.group("pre") + match.group("name") + (match.group("rest") or ""))
+        if found is not None:
+            return found
+    np = _AFTER_VERB_NP_RE.match(rest)
+    return parse_who(np.group("np")) if np is not None else None
+
+
+_SHORT_CLOSE_RE = re.compile(rf"^\s*(?:\S+\s+){{0,5}}?{_AUX}{VERB}(?:\s+\w+){{0,4}}\s*[.,]")
+
+
+def from_tail(tail: str, *, sentence_closed: bool = False) -> Attribution | None:
+    """Attribution right after a closing mark.
+
+    When the quote closed its sentence and a capitalised word follows, a new sentence has
+    begun: only a short ``Mr. Clarke said.`` still counts as attribution.
+    """
+    first = tail.lstrip()[:1]
+    if sentence_closed and first.isupper() and not _SHORT_CLOSE_RE.match(tail):
+        return _dash(tail)
+    verb_first = _VERB_FIRST_RE.match(tail)
+    if verb_first is not None:
+        found = _after_verb(tail[verb_first.end() :])
+        if found is not None:
+            return found
+    who_first = _WHO_FIRST_RE.match(tail)
+    if who_first is not None and _plausible_who(who_first.group("who")):
+        found = parse_who(_LEADING_AS_RE.sub("", who_first.group("who")))
+        if found is not None:
+            return found
+    return _dash(tail)
+
+
+def _plausible_who(who: str) -> bool:
+    """A subject, not a clause: short unless it carries an apposition, no sentence break."""
+    if _SENTENCE_BREAK_RE.search(who):
+        return False
+    return "," in who or len(who.split()) <= 10
+
+
+def after_quote_in_sentence(rest: str) -> Attribution | None:
+    """``A cashier who “…” is held accountable, Warren said.``"""
+    match = _SENTENCE_END_ATTRIBUTION_RE.search(rest)
+    if match is None:
+        return None
+    return parse_who(match.group("who") or match.group("who2"))
+
+
+def _dash(tail: str) -> Attribution | None:
+    dash = _DASH_RE.match(tail)
+    return parse_who(dash.group("who")) if dash is not None else None
+
+
+def from_head(head: str) -> Attribution | None:
+    """Attribution in the words of the sentence before an opening mark."""
+    # The verb nearest the quote wins, unless its subject is only a common noun phrase
+    # ("Donald Trump's flurry of tweets") and an earlier verb has a person.
+    fallback: Attribution | None = None
+    for verb in reversed(list(_HEAD_VERB_RE.finditer(head))):
+        found = _head_verb_subject(head, verb)
+        speaker = found.speaker if found is not None else None
+        if speaker and (speaker[:1].isupper() or speaker in PRONOUNS):
+            return found
+        fallback = fallback or found
+    if fallback is None:
+        according = _ACCORDING_RE.search(head)
+        if according is not None:
+            return _after_verb(head[according.end() :])
+    return fallback
+
+
+def _head_verb_subject(head: str, verb: re.Match[str]) -> Attribution | None:
+    if verb.group().split()[0] in _ING:
+        # "footage of Trump saying …" / "Blige sings … before asking her"
+        adjacent = _NAME_BEFORE_RE.search(head, 0, verb.start())
+        found = parse_who(adjacent.group(1)) if adjacent is not None else None
+        found = found or sentence_subject(head)
+    else:
+        found = _subject_before(head[: verb.start()])
+    if found is None and verb.group().split()[0].lower() in _INVERTING:
+        found = _after_verb(head[verb.end() :])  # "…, said union leader Tom Hale."
+    return found
+
+
+def sentence_subject(sentence: str) -> Attribution | None:
+    """The name or pronoun a sentence opens with, after an introductory phrase."""
+    intro = _INTRO_RE.match(sentence)
+    rest = sentence[intro.end() if intro else 0 :]
+    match = NAME_RE.match(rest)
+    opens_np = rest.split()[0].lower() in _DETERMINERS if rest.split() else False
+    if match is not None and clean_name(match.group()) and not opens_np:
+        return parse_who(match.group())
+    pronoun = _PRONOUN_RE.match(rest)
+    if pronoun is not None:
+        return Attribution(pronoun.group().lower())
+    words: list[str] = []
+    for word in rest.split()[:6]:
+        bare = word.strip(",;:")
+        if words and (bare in _STOP_SUBJECT or _HEAD_VERB_RE.fullmatch(bare) or bare != word):
+            break
+        words.append(bare)
+    return parse_who(" ".join(words)) if words and words[0].lower() in _DETERMINERS else None
+
+
+def _trailing_phrase(before: str) -> str:
+    words = before.split()
+    taken: list[str] = []
+    for word in reversed(words):
+        if word.lower() in _BOUNDARY_WORDS or word[-1:] in ',;:"“”' or len(taken) >= 8:
+            break
+        taken.append(word)
+    return " ".join(reversed(taken))
+
+
+def _subject_before(before: str) -> Attribution | None:
+    """The subject of a speech verb: the words right before it, or before an apposition."""
+    before = _AUX_TAIL_RE.sub("", before).rstrip()
+    if not before.endswith(","):
+        phrase = _trailing_phrase(before)
+        return parse_who(phrase) if phrase else None
+    comma = before.find(",")
+    while 0 <= comma < len(before) - 1:
+        phrase = _trailing_phrase(before[:comma])
+        found = parse_who(phrase + before[comma:]) if phrase else None
+        if found is not None and found.speaker and found.speaker[:1].isupper():
+            return found
+        comma = before.find(",", comma + 1)
+    return None

@@ -1,0 +1,279 @@
+"""The ``geodigest`` command line (Typer): run, poll, preview, feeds, sources."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from bot.config import Settings
+from bot.errors import GeodigestError
+from bot.pipeline.ingest import add_feed
+from bot.pipeline.poller import PollOutcome, poll_due
+from bot.pipeline.preview import preview_file, preview_url
+from bot.reader.catalog import find_source, load_catalog
+from bot.reader.opml import parse_opml, render_opml
+from bot.service.app import open_services
+from bot.service.logs import configure_logging
+from bot.service.runtime import run_until_signalled
+from bot.services import Services
+
+app = typer.Typer(help="geodigest: world-affairs news feeds in, short digests out.")
+feeds_app = typer.Typer(help="Manage the feeds geodigest polls.")
+app.add_typer(feeds_app, name="feeds")
+
+T = TypeVar("T")
+console = Console()
+errors = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine; a GeodigestError becomes a one-line message and exit status 1."""
+    try:
+        return asyncio.run(coroutine)
+    except GeodigestError as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def run() -> None:
+    """Run the service: poll feeds, build digests, talk to the chat platforms."""
+    _run(run_until_signalled(_settings()))
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="One cycle, then exit.")] = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="With --once: poll every enabled feed, due or not.")
+    ] = False,
+) -> None:
+    """Poll the feeds that are due (with --once: one cycle, then print a summary)."""
+    settings = _settings()
+    if not once:
+        _run(run_until_signalled(settings, chats=False))
+        return
+    _run(_poll_once(settings, everything=everything))
+
+
+async def _poll_once(settings: Settings, *, everything: bool) -> None:
+    async with open_services(settings) as services:
+        if everything:
+            await services.feeds.make_all_due(services.clock())
+        total = len([f for f in await services.feeds.all() if f.disabled_reason is None])
+        with Progress(
+            TextColumn("polling"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=errors,
+            transient=True,
+            disable=not errors.is_terminal,
+        ) as progress:
+            task = progress.add_task("poll", total=total)
+
+            def advance(outcome: PollOutcome) -> None:
+                progress.advance(task)
+                if outcome.error:
+                    errors.print(f"[yellow]{outcome.feed.url}[/yellow]: {outcome.error}")
+
+            summary = await poll_due(services, on_progress=advance)
+    console.print(summary.line(), highlight=False)
+
+
+@app.command()
+def preview(
+    target: Annotated[
+        str, typer.Argument(help="A .txt/.html page, an .xml/.rss/.atom feed, or a URL.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Run the article pipeline on one page or feed without storing anything."""
+    settings = _settings()
+    if target.startswith(("http://", "https://")):
+        result = _run(preview_url(target, settings))
+    else:
+        path = Path(target)
+        if not path.is_file():
+            errors.print(f"[red]error:[/red] no such file: {target}", highlight=False)
+            raise typer.Exit(1)
+        try:
+            result = preview_file(path, settings)
+        except GeodigestError as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for item in result.get("items", [result]):
+        _print_article(item)
+
+
+def _print_article(item: dict[str, Any]) -> None:
+    console.rule(item["title"] or "(untitled)")
+    console.print(item["url"], style="dim", highlight=False)
+    for sentence in item["summary"]:
+        console.print(f"• {sentence}", highlight=False)
+    for quote in item["quotes"]:
+        if quote["key"]:
+            console.print(f"  “{quote['text']}” — {quote['speaker']}", style="italic")
+    tags = [*item["countries"], *item["organizations"], *item["themes"]]
+    console.print(f"geopolitics {item['geopolitics']:.2f}  {' '.join(tags)}", style="cyan")
+
+
+def _resolve_source(name_or_url: str) -> str:
+    source = find_source(name_or_url)
+    return source.url if source else name_or_url
+
+
+def _feed_url(name_or_url: str) -> str:
+    """The feed URL of a catalog name, or the argument itself when it is a URL."""
+    source = find_source(name_or_url)
+    if source is not None:
+        return source.url
+    if "://" not in name_or_url:
+        # Most likely a mistyped catalog name; the fetcher's "no scheme" complaint would not
+        # say so.
+        raise GeodigestError(
+            f"no source called {name_or_url.strip()!r}; see `geodigest sources` for names, "
+            "or give a feed URL starting with https://"
+        )
+    return name_or_url
+
+
+@feeds_app.command("add")
+def feeds_add(url: Annotated[str, typer.Argument(help="Feed URL or catalog name.")]) -> None:
+    """Add a feed after fetching and parsing it once."""
+    _run(_feeds_add(_settings(), url))
+
+
+async def _feeds_add(settings: Settings, name_or_url: str) -> None:
+    url = _feed_url(name_or_url)
+    async with open_services(settings) as services:
+        added = await add_feed(services, url)
+    if added.created:
+        verb = "added"
+    elif added.enabled_again:
+        verb = "enabled again:"
+    else:
+        verb = "already polled:"
+    console.print(
+        f"{verb} {added.feed.display_name} ({added.feed.url}), "
+        f"{len(added.new_articles)} articles stored",
+        highlight=False,
+    )
+
+
+@feeds_app.command("remove")
+def feeds_remove(url: Annotated[str, typer.Argument(help="Feed URL, catalog name or id.")]) -> None:
+    """Stop polling a feed and delete its articles."""
+    _run(_feeds_remove(_settings(), url))
+
+
+async def _find_feed(services: Services, key: str) -> int:
+    feeds = await services.feeds.all()
+    url = _resolve_source(key)
+    for feed in feeds:
+        if feed.url == url or str(feed.id) == key:
+            return feed.id
+    raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
+
+
+async def _feeds_remove(settings: Settings, key: str) -> None:
+    async with open_services(settings) as services:
+        await services.feeds.remove(await _find_feed(services, key))
+    console.print(f"removed {key}", highlight=False)
+
+
+@feeds_app.command("enable")
+def feeds_enable(url: Annotated[str, typer.Argument(help="Feed URL or id.")]) -> None:
+    """Poll a disabled feed again."""
+    _run(_feeds_enable(_settings(), url))
+
+
+async def _feeds_enable(settings: Settings, key: str) -> None:
+    async with open_services(settings) as services:
+        await services.feeds.enable(await _find_feed(services, key), now=services.clock())
+    console.print(f"enabled {key}", highlight=False)
+
+
+@feeds_app.command("list")
+def feeds_list() -> None:
+    """Show every feed with its state."""
+    _run(_feeds_list(_settings()))
+
+
+async def _feeds_list(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        feeds = await services.feeds.all()
+    table = Table("id", "title", "url", "state")
+    for feed in feeds:
+        if feed.disabled_reason:
+            state = f"[red]disabled[/red]: {feed.disabled_reason}"
+        elif feed.last_error:
+            # A throttled feed has an error to show but no failure counted against it.
+            count = f"{feed.error_count} errors" if feed.error_count else "waiting"
+            state = f"[yellow]{count}[/yellow]: {feed.last_error}"
+        else:
+            state = "ok"
+        table.add_row(str(feed.id), feed.title, feed.url, state)
+    console.print(table)
+
+
+@feeds_app.command("import")
+def feeds_import(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Add every feed of an OPML file (each validated; failures are listed, not fatal)."""
+    _run(_feeds_import(_settings(), path.read_bytes()))
+
+
+async def _feeds_import(settings: Settings, opml: bytes) -> None:
+    outlines = parse_opml(opml)
+    added = failed = 0
+    async with open_services(settings) as services:
+        for title, url in outlines:
+            try:
+                await add_feed(services, url)
+            except GeodigestError as error:
+                failed += 1
+                errors.print(f"[yellow]{title or url}[/yellow]: {error}", highlight=False)
+            else:
+                added += 1
+    console.print(f"{added} feeds imported, {failed} failed", highlight=False)
+
+
+@feeds_app.command("export")
+def feeds_export() -> None:
+    """Print every feed as OPML."""
+    _run(_feeds_export(_settings()))
+
+
+async def _feeds_export(settings: Settings) -> None:
+    async with open_services(settings) as services:
+        feeds = await services.feeds.all()
+    typer.echo(render_opml(feeds))
+
+
+@app.command()
+def sources() -> None:
+    """List the built-in catalog of sources, usable by name."""
+    table = Table("name", "title", "kind", "language", "url")
+    for source in load_catalog():
+        table.add_row(source.name, source.title, source.kind, source.language, source.url)
+    console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,206 @@
+"""``geodigest run``: the whole service against a local feed server and a fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.service import runtime
+from bot.service.app import open_services
+from bot.service.runtime import run_service
+from tests.fakes.documents import Item, rss_feed
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
+
+USER = 501
+PARAGRAPHS = (
+    "India and Russia agreed on Monday to expand trade in national currencies and to build "
+    "new energy links, their foreign ministers said after talks in New Delhi.",
+    "The agreement comes as Western sanctions on Moscow push both governments to look for "
+    "payment systems outside the dollar, officials in both capitals said.",
+    "'Our partnership has withstood every test and will grow stronger still,' Sergey Lavrov, "
+    "Russia's foreign minister, told reporters after the meeting.",
+    "Indian External Affairs Minister Subrahmanyam Jaishankar said the two sides would also "
+    "review defence cooperation and the North-South Transport Corridor next month.",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    url = feed_server.serve(
+        "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
+    )
+    port = _free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "GEODIGEST_ALLOW_PRIVATE_URLS": "true",
+        "GEODIGEST_HTTP_PORT": str(port),
+    }
+    add = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "feeds",
+        "add",
+        url,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    assert await add.wait() == 0
+    service = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+            async def healthy() -> bool:
+                try:
+                    return (await client.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            await wait_for(healthy, timeout=30)
+            metrics = (await client.get("/metrics")).text
+            assert "geodigest_feeds_polled" in metrics
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(service.communicate(), 30)
+    assert service.returncode == 0, err.decode()
+    assert "geodigest stopped" in err.decode()
+
+
+async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
+    settings: Settings, fake_telegram: FakeTelegram, feed_server: FeedServer, now: datetime
+) -> None:
+    items = [
+        Item(
+            "India and Russia expand trade in national currencies",
+            feed_server.url("/a"),
+            "a1",
+            PARAGRAPHS,
+            published=now - timedelta(hours=1),
+        )
+    ]
+    feed_url = feed_server.serve("/rss", rss_feed("Asia Desk", items))
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.http_port = 0
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop, clock=lambda: now))
+    try:
+        await wait_for(lambda: fake_telegram.calls_to("getUpdates"), timeout=20)
+        await fake_telegram.send_user_message(USER, f"/subscribe {feed_url}", user_id=USER)
+        await wait_for(lambda: any("Asia Desk" in t for t in fake_telegram.texts(USER)), timeout=20)
+        await fake_telegram.send_user_message(USER, "/digest", user_id=USER)
+        digest = await wait_for(
+            lambda: [t for t in fake_telegram.texts(USER) if "national currencies" in t], timeout=20
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+    text = digest[0]
+    assert "Sergey Lavrov" in text
+    assert "withstood every test" in text
+
+
+async def test_webhook_mode_takes_updates_over_https_route_with_secret(
+    settings: Settings, fake_telegram: FakeTelegram
+) -> None:
+    port = _free_port()
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.telegram_webhook_secret = SecretStr("s3cret-webhook-token")
+    settings.public_url = "https://bot.example.org"
+    settings.http_port = port
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_764_000_000,
+            "chat": {"id": USER, "type": "private", "first_name": "Asha"},
+            "from": {"id": USER, "is_bot": False, "first_name": "Asha"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        (registered,) = await wait_for(lambda: fake_telegram.calls_to("setWebhook"), timeout=20)
+        assert registered.params["url"] == "https://bot.example.org/telegram/webhook"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+            async def post(secret: str, body: object) -> int:
+                try:
+                    response = await client.post(
+                        "/telegram/webhook",
+                        json=body,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                    )
+                except httpx.TransportError:
+                    return 0
+                return response.status_code
+
+            assert await wait_for(lambda: post("wrong", update), timeout=20) == 403
+            assert await post("s3cret-webhook-token", [1, 2]) == 400
+            assert await post("s3cret-webhook-token", update) == 200
+        await wait_for(
+            lambda: any("/subscribe" in t for t in fake_telegram.texts(USER)), timeout=20
+        )
+        assert not fake_telegram.calls_to("getUpdates")
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+
+
+async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_later(
+    settings: Settings,
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runtime, "TELEGRAM_RETRY_SECONDS", 0.05)
+    fake_telegram.fail_next(ApiError.server_error(), method="getMe", times=3)
+    url = feed_server.serve(
+        "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
+    )
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.http_port = 0
+    async with open_services(settings) as services:
+        await services.feeds.add(url, now=services.clock())
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        await wait_for(lambda: feed_server.requests_to("/rss"), timeout=20)
+        await wait_for(lambda: fake_telegram.calls_to("getUpdates"), timeout=20)
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+    assert len(fake_telegram.calls_to("getMe")) > 3

@@ -1,0 +1,108 @@
+"""Extractive summaries: short, faithful, in article order, free of page furniture."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.analysis.sentences import split_sentences
+from bot.analysis.summarize import summarize
+from tests.paths import FIXTURES
+
+ARTICLE = "\n".join(
+    [
+        "By Jane Doe, Diplomatic Correspondent",
+        "Published: 10:02 GMT, 4 March 2025",
+        "",
+        "Norway and Finland agreed on Tuesday to build a joint air-defence system along "
+        "their Arctic border, the two governments said.",
+        "The agreement, signed in Oslo by both defence ministers, covers radar stations, "
+        "shared command centres and training.",
+        "The defence ministers of Norway and Finland (pictured) sign the Arctic agreement "
+        "in Oslo. (Photo: Getty Images)",
+        "Officials said the first radar stations on the Arctic border would be running "
+        "by the end of next year.",
+        "What does this mean for you?",
+        '"It is a historic day."',
+        "Read more: Nordic defence spending hits a record high as both countries rearm.",
+        "Finland joined NATO in 2023, and Norway is a founding member of the alliance.",
+        "Both governments will ask their parliaments to approve the Arctic air-defence "
+        "budget this spring.",
+    ]
+)
+
+NOISE = (
+    "By Jane Doe",
+    "Published:",
+    "(pictured)",
+    "(Photo:",
+    "What does this mean for you?",
+    '"It is a historic day."',
+    "Read more",
+)
+
+
+def test_summary_has_two_or_three_sentences_of_the_text_in_article_order() -> None:
+    summary = summarize(ARTICLE, sentences=3)
+
+    sentences = [s.text for s in split_sentences(ARTICLE)]
+    assert 2 <= len(summary) <= 3
+    assert all(s in sentences for s in summary)
+    assert [sentences.index(s) for s in summary] == sorted(sentences.index(s) for s in summary)
+    assert len(set(summary)) == len(summary)
+
+
+def test_summary_opens_with_the_news_and_skips_bylines_captions_and_calls_to_action() -> None:
+    summary = summarize(
+        ARTICLE, sentences=3, title="Norway and Finland to build Arctic air defence"
+    )
+
+    assert summary[0].startswith("Norway and Finland agreed on Tuesday")
+    for sentence in summary:
+        assert not any(marker in sentence for marker in NOISE)
+
+
+def test_sentence_count_follows_the_setting() -> None:
+    assert len(summarize(ARTICLE, sentences=2)) == 2
+    assert summarize(ARTICLE, sentences=0) == []
+
+
+def test_headline_repeated_in_the_text_is_not_repeated_in_the_summary() -> None:
+    title = "Norway and Finland to build Arctic air defence."
+    text = f"{title}\n{ARTICLE}"
+
+    assert title not in summarize(text, title=title)
+
+
+def test_empty_or_noise_only_text_gives_no_summary() -> None:
+    assert summarize("") == []
+    assert summarize("Read more: our top stories\nClick here to subscribe.") == []
+
+
+def test_rt_page_summary_stays_inside_the_article() -> None:
+    page = (FIXTURES / "rt-india-russia-page.txt").read_text(encoding="utf-8")
+    article, _, boilerplate = page.partition("\nHashtags")
+    title = article.split("\n", 1)[0]
+
+    summary = summarize(article, title=title)
+
+    assert len(summary) == 3
+    assert all(sentence in article for sentence in summary)
+    assert not any(sentence in boilerplate for sentence in summary)
+    assert any("India" in sentence for sentence in summary)
+
+
+sentence_text = st.from_regex(r"[A-Z][a-z]{1,8}( [a-z]{1,8}){3,12}[.!?]", fullmatch=True)
+
+
+@settings(max_examples=60)
+@given(st.lists(sentence_text, min_size=1, max_size=12), st.sampled_from([" ", "\n", "\n\n"]))
+def test_summaries_are_verbatim_sentences_of_the_text(sentences: list[str], glue: str) -> None:
+    text = glue.join(sentences)
+
+    summary = summarize(text, sentences=3)
+
+    spans = [s.text for s in split_sentences(text)]
+    assert len(summary) <= 3
+    assert all(s in spans for s in summary)
+    assert len(set(summary)) == len(summary)
