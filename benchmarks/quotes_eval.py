@@ -2,7 +2,7 @@
 
     python -m benchmarks.quotes_eval [PATH]
 
-Scoring follows the corpus README: a predicted quote matches a gold quote when their normalised
+Scoring follows the corpus README: a predicted quote matches a gold quote when their normalized
 token sets overlap by at least 0.8 (|A∩B| / max(|A|,|B|), one-to-one, greedy); predictions under
 four words are not scored because the gold has only quotes of four words or more. Speaker
 accuracy counts matched pairs whose gold speaker is a name, right when the prediction contains
@@ -41,7 +41,7 @@ class Gold:
 
 
 def tokens(text: str) -> frozenset[str]:
-    """Normalised token set: lower-cased words, punctuation dropped."""
+    """Normalized token set: lower-cased words, punctuation dropped."""
     return frozenset(t.lower() for t in _TOKEN_RE.findall(text))
 
 

@@ -4,7 +4,7 @@
 
 Median milliseconds per article over the summaries-dev articles, best of a few rounds. sumy's
 default tokenizer needs NLTK data that cannot be downloaded here, so LexRank gets a tokenizer
-built on our sentence splitter: it is timed on its summarisation, not on NLTK.
+built on our sentence splitter: it is timed on its summarization, not on NLTK.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
 from benchmarks.quality import DEFAULT_DATA_DIR, read_jsonl
-from bot.analysis.analyse import analyse
+from bot.analysis.analyze import analyze
 from bot.analysis.quotes.find import find_quotes, pick_key_quotes
 from bot.analysis.sentences import split_sentences
 from bot.analysis.summarize import summarize
@@ -48,7 +48,7 @@ def paired_medians(
     """Per article, the best of ROUNDS timings of each, taken in turns; then the medians.
 
     Taking turns article by article puts both under the same load from the rest of the
-    machine, so a busy moment cannot favour either side.
+    machine, so a busy moment cannot favor either side.
     """
     best: tuple[list[float], list[float]] = ([], [])
     for text in texts:
@@ -86,19 +86,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     def run_lexrank(text: str) -> object:
         return lexrank(PlaintextParser.from_string(text, tokenizer).document, 3)
 
-    analyse("", texts[0])  # build the lazily loaded tables outside the timing
-    ours, theirs = paired_medians(texts, lambda text: analyse("", text), run_lexrank)
+    analyze("", texts[0])  # build the lazily loaded tables outside the timing
+    ours, theirs = paired_medians(texts, lambda text: analyze("", text), run_lexrank)
     print(f"{len(texts)} articles, median of best-of-{ROUNDS} per article")
-    print(f"  analyse() (summary + quotes + tags)  {ours:8.2f} ms")
+    print(f"  analyze() (summary + quotes + tags)  {ours:8.2f} ms")
     print(f"  sumy LexRank summary only           {theirs:8.2f} ms")
     print(f"  speed-up                            {theirs / ours:8.1f} x")
-    print("stages of analyse(), each timed on its own")
+    print("stages of analyze(), each timed on its own")
     for name, ms in stage_medians(texts).items():
         print(f"  {name:36s}{ms:8.2f} ms")
 
 
 def stage_medians(texts: Sequence[str]) -> dict[str, float]:
-    """Median ms per article of each step ``analyse`` runs, to show where the time goes."""
+    """Median ms per article of each step ``analyze`` runs, to show where the time goes."""
     summaries = {text: summarize(text) for text in texts}
     quotes = {text: find_quotes(text) for text in texts}
     return {

@@ -106,7 +106,7 @@ class Analysis:
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """A stored article with its text and (once analysed) its analysis."""
+    """A stored article with its text and (once analyzed) its analysis."""
 
     id: int
     feed_id: int
@@ -177,7 +177,7 @@ class Follow:
     """A filter a chat follows: only matching stories get through."""
 
     kind: FollowKind
-    value: str  # ISO code, organisation short name, theme name or lower-case keyword
+    value: str  # ISO code, organization short name, theme name or lower-case keyword
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from storage.tables import articles, deliveries, subscriptions
 
 
 def _analysis(row: RowMapping) -> Analysis | None:
-    if row["analysed_at"] is None:
+    if row["analyzed_at"] is None:
         return None
     return Analysis(
         summary=tuple(row["summary"] or ()),
@@ -108,7 +108,7 @@ class ArticleRepository:
                 articles.update()
                 .where(articles.c.id == article_id)
                 .values(
-                    analysed_at=now,
+                    analyzed_at=now,
                     summary=list(analysis.summary),
                     quotes=[asdict(q) for q in analysis.quotes],
                     countries=list(analysis.tags.countries),
@@ -119,22 +119,22 @@ class ArticleRepository:
                 )
             )
 
-    async def unanalysed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
+    async def unanalyzed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
         """Articles stored before ``fetched_before`` whose analysis never finished."""
         query = (
             articles.select()
-            .where(articles.c.analysed_at.is_(None), articles.c.fetched_at < fetched_before)
+            .where(articles.c.analyzed_at.is_(None), articles.c.fetched_at < fetched_before)
             .order_by(articles.c.id)
             .limit(limit)
         )
         async with self._db.engine.connect() as conn:
             return [_article(r) for r in (await conn.execute(query)).mappings().all()]
 
-    async def analysed_since(self, since: datetime) -> list[Article]:
-        """Analysed articles fetched since ``since``: the candidates for story matching."""
+    async def analyzed_since(self, since: datetime) -> list[Article]:
+        """Analyzed articles fetched since ``since``: the candidates for story matching."""
         query = (
             articles.select()
-            .where(articles.c.analysed_at.is_not(None), articles.c.fetched_at >= since)
+            .where(articles.c.analyzed_at.is_not(None), articles.c.fetched_at >= since)
             .order_by(articles.c.id)
         )
         async with self._db.engine.connect() as conn:
@@ -143,7 +143,7 @@ class ArticleRepository:
     async def undelivered_for_chat(
         self, chat_id: int, *, since: datetime, min_relevance: float
     ) -> list[Article]:
-        """Relevant analysed articles from the chat's feeds whose story the chat has not had.
+        """Relevant analyzed articles from the chat's feeds whose story the chat has not had.
 
         ``since`` applies to when an article was published, not when we fetched it: a new or
         re-enabled feed lists old items that are new to us but not news. Undated articles count
@@ -156,7 +156,7 @@ class ArticleRepository:
             .where(
                 articles.c.feed_id.in_(subscribed),
                 sa.func.coalesce(articles.c.published, articles.c.fetched_at) >= since,
-                articles.c.analysed_at.is_not(None),
+                articles.c.analyzed_at.is_not(None),
                 articles.c.geopolitics >= min_relevance,
                 articles.c.story_id.not_in(delivered),
             )

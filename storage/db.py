@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.config import async_database_url
 
-# Arbitrary constant shared by every geodigest instance: serialises migrations on PostgreSQL.
+# Arbitrary constant shared by every geodigest instance: serializes migrations on PostgreSQL.
 _MIGRATION_LOCK_ID = 7_347_011
 
 
@@ -43,7 +43,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             sa.event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        # SQLite allows one writer: serialise our own writes instead of retrying on lock errors.
+        # SQLite allows one writer: serialize our own writes instead of retrying on lock errors.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
     async def migrate(self) -> None:

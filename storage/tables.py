@@ -69,8 +69,8 @@ articles = sa.Table(
     sa.Column("published", UTCDateTime()),
     sa.Column("fetched_at", UTCDateTime(), nullable=False, index=True),
     sa.Column("paragraphs", sa.JSON, nullable=False),
-    # Analysis results; NULL analysed_at means not analysed yet.
-    sa.Column("analysed_at", UTCDateTime()),
+    # Analysis results; NULL analyzed_at means not analyzed yet.
+    sa.Column("analyzed_at", UTCDateTime()),
     sa.Column("summary", sa.JSON),
     sa.Column("quotes", sa.JSON),
     sa.Column("countries", sa.JSON),

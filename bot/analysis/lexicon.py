@@ -383,9 +383,9 @@ NOT_COUNTRIES = (
     "Holby City",
 )
 
-# --- Organisations ---------------------------------------------------------------------------
+# --- Organizations ---------------------------------------------------------------------------
 # Short name → aliases (case-sensitive). Entries in AMBIGUOUS_ORGANIZATION_ALIASES only count
-# when the organisation is also named unambiguously ("ICC" is also the cricket council).
+# when the organization is also named unambiguously ("ICC" is also the cricket council).
 ORGANIZATIONS: dict[str, tuple[str, ...]] = {
     "UN": (
         "UN",

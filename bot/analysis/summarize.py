@@ -83,7 +83,7 @@ def summarize(text: str, *, sentences: int = 3, title: str = "") -> list[str]:
     raw = _tfidf([_lowered_terms(sentence) for sentence in lowered])
     centroid: dict[str, float] = {}
     get = centroid.get
-    for vector in raw:  # unnormalised sum: long, content-rich sentences shape the centroid
+    for vector in raw:  # unnormalized sum: long, content-rich sentences shape the centroid
         for term, weight in vector.items():
             centroid[term] = get(term, 0.0) + weight
     centroid = _unit(centroid)
@@ -149,7 +149,7 @@ def _is_summary_material(
         return False
     if sentence.isupper() or _is_bare_quote(sentence):
         return False
-    return not title or _normalise(sentence) != _normalise(title)
+    return not title or _normalize(sentence) != _normalize(title)
 
 
 def _markers_in(lowered: str) -> tuple[Sequence[str], ...]:
@@ -185,7 +185,7 @@ def _is_bare_quote(sentence: str) -> bool:
     return sentence[0] in _OPEN_QUOTES and stripped[-1:] in _CLOSE_QUOTES
 
 
-def _normalise(text: str) -> str:
+def _normalize(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 

@@ -1,10 +1,10 @@
-"""Geopolitics relevance and country / organisation / theme tags of an article; /follow terms.
+"""Geopolitics relevance and country / organization / theme tags of an article; /follow terms.
 
 Countries come from pycountry names plus our own aliases (demonyms, capitals and seats of
 power used as metonyms, short forms). Matching is case-sensitive because country names are
 proper nouns ("turkey" the bird never matches), and names that mean something else as often
 as a country ("Georgia", "Jordan", "Chad") count only when the same country is also named
-unambiguously. Relevance is a hand-weighted logistic over counts of countries, organisations,
+unambiguously. Relevance is a hand-weighted logistic over counts of countries, organizations,
 geopolitical themes and state actors, minus sport, celebrity, lifestyle, product, local-crime
 and health vocabulary: naming England and Spain does not make a football report geopolitics.
 """
@@ -39,7 +39,7 @@ _THEME_MIN_HITS = 2  # one stray keyword is not a theme (unless it is in the tit
 _KEEP_FULL_NAME = ("Korea", "Congo", "Virgin Islands", "Bonaire", "Saint Helena")
 
 # Relevance model: weights of log(1 + count) features, set by hand and checked on our own
-# labelled fixtures and the dev labels (too few positives there to fit a model).
+# labeled fixtures and the dev labels (too few positives there to fit a model).
 _BIAS = -4.0
 _WEIGHTS = {
     "countries": 0.4,  # distinct countries, capped
@@ -165,7 +165,7 @@ def _without_passing_mentions(counts: Counter[str]) -> Counter[str]:
 
 
 def tag(title: str, text: str) -> Tags:
-    """Countries, organisations, themes and geopolitics relevance (0..1) of an article."""
+    """Countries, organizations, themes and geopolitics relevance (0..1) of an article."""
     texts = ((title, _TITLE_WEIGHT), (text, 1))
     country_pattern, country_aliases = _country_index()
     countries = _salience(country_pattern, country_aliases, AMBIGUOUS_COUNTRY_ALIASES, texts)
@@ -226,7 +226,7 @@ def _follow_index() -> dict[str, Follow]:
 
 
 def resolve_follow(term: str) -> Follow | None:
-    """Map what a user typed after /follow to a country, organisation, theme or keyword."""
+    """Map what a user typed after /follow to a country, organization, theme or keyword."""
     cleaned = " ".join(term.split())
     if not cleaned:
         return None

@@ -1,4 +1,4 @@
-"""From a fetched feed to stored, analysed articles grouped into stories."""
+"""From a fetched feed to stored, analyzed articles grouped into stories."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot.analysis.analyse import analyse
+from bot.analysis.analyze import analyze
 from bot.analysis.stories import StoryCandidate, match_story
 from bot.errors import FeedError
 from bot.models import Analysis, Article, Entry, Feed, FetchResult
@@ -52,37 +52,37 @@ async def _complete(services: Services, entry: Entry) -> Entry:
     return replace(entry, paragraphs=paragraphs)
 
 
-def _analyse_safely(article: Article, services: Services) -> Analysis:
+def _analyze_safely(article: Article, services: Services) -> Analysis:
     settings = services.settings
     try:
-        return analyse(
+        return analyze(
             article.title,
             article.text,
             summary_sentences=settings.summary_sentences,
             key_quotes=settings.key_quotes,
         )
     except Exception:
-        # Recorded as analysed with no relevance: the article is kept but never sent, and
+        # Recorded as analyzed with no relevance: the article is kept but never sent, and
         # one odd text cannot stall the feed's other articles.
         logger.exception("analysis failed for article %s (%s)", article.id, article.url)
         return Analysis()
 
 
-async def analyse_articles(services: Services, articles: Sequence[Article]) -> list[Article]:
-    """Analyse new articles, attach each to a story, store the results."""
+async def analyze_articles(services: Services, articles: Sequence[Article]) -> list[Article]:
+    """Analyze new articles, attach each to a story, store the results."""
     now = services.clock()
     window = timedelta(hours=services.settings.story_window_hours)
-    recent = [_candidate(a) for a in await services.articles.analysed_since(now - window)]
+    recent = [_candidate(a) for a in await services.articles.analyzed_since(now - window)]
     done: list[Article] = []
     for article in articles:
-        analysis = _analyse_safely(article, services)
-        analysed = replace(article, analysis=analysis)
-        candidate = _candidate(analysed)
+        analysis = _analyze_safely(article, services)
+        analyzed = replace(article, analysis=analysis)
+        candidate = _candidate(analyzed)
         match = match_story(candidate, recent, window=window)
         story_id = article.id if match is None else (match.story_id or match.article_id)
         await services.articles.save_analysis(article.id, analysis, story_id=story_id, now=now)
         recent.append(replace(candidate, story_id=story_id))
-        done.append(replace(analysed, story_id=story_id))
+        done.append(replace(analyzed, story_id=story_id))
         # Analysis is CPU work: let the event loop serve chats between articles.
         await asyncio.sleep(0)
     return done
@@ -97,7 +97,7 @@ def _within_retention(services: Services, entries: Sequence[Entry]) -> list[Entr
 
 
 async def store_entries(services: Services, feed: Feed, entries: Sequence[Entry]) -> list[Article]:
-    """Store the entries this feed has not had before (full text fetched), then analyse them.
+    """Store the entries this feed has not had before (full text fetched), then analyze them.
 
     Entries published before the retention window are left out.
     """
@@ -112,7 +112,7 @@ async def store_entries(services: Services, feed: Feed, entries: Sequence[Entry]
         return []
     completed = await asyncio.gather(*(_complete(services, e) for e in fresh.values()))
     added = await services.articles.add_new(feed.id, completed, now=services.clock())
-    return await analyse_articles(services, added)
+    return await analyze_articles(services, added)
 
 
 async def add_feed(services: Services, url: str) -> AddedFeed:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.errors import FeedError, FeedGone, FeedThrottled
 from bot.models import Article, Feed, FetchStatus
-from bot.pipeline.ingest import analyse_articles, record_fetch, store_entries
+from bot.pipeline.ingest import analyze_articles, record_fetch, store_entries
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -21,8 +21,8 @@ _CLAIM_BATCH = 50
 _CLAIM_LEASE = timedelta(minutes=15)
 _JITTER = 0.2  # ±20 %: spreads retries of feeds that failed together
 # Articles whose analysis never finished (a crash or database error after they were stored)
-# are analysed at the start of a cycle. Younger ones may still be in the middle of a poll or
-# a /subscribe, which analyses them itself within seconds of storing them.
+# are analyzed at the start of a cycle. Younger ones may still be in the middle of a poll or
+# a /subscribe, which analyzes them itself within seconds of storing them.
 _LEFTOVER_AGE = timedelta(minutes=5)
 _LEFTOVER_BATCH = 200
 
@@ -129,9 +129,9 @@ async def poll_due(
     on_new_articles: OnNewArticles | None = None,
     on_progress: OnProgress | None = None,
 ) -> PollSummary:
-    """Analyse articles left unanalysed, then poll every due feed in claimed batches."""
+    """Analyze articles left unanalyzed, then poll every due feed in claimed batches."""
     summary = PollSummary()
-    leftovers = await _analyse_leftovers(services)
+    leftovers = await _analyze_leftovers(services)
     if leftovers and on_new_articles is not None:
         # They never reached the instant alerts; the digest window still keeps old news out.
         await on_new_articles(leftovers)
@@ -149,17 +149,17 @@ async def poll_due(
                 await on_new_articles(outcome.new_articles)
 
 
-async def _analyse_leftovers(services: Services) -> list[Article]:
-    """Analyse one batch of articles whose analysis never finished; failures are logged."""
+async def _analyze_leftovers(services: Services) -> list[Article]:
+    """Analyze one batch of articles whose analysis never finished; failures are logged."""
     try:
-        leftovers = await services.articles.unanalysed(
+        leftovers = await services.articles.unanalyzed(
             fetched_before=services.clock() - _LEFTOVER_AGE, limit=_LEFTOVER_BATCH
         )
         if not leftovers:
             return []
-        logger.info("analysing %d articles left unanalysed", len(leftovers))
-        return await analyse_articles(services, leftovers)
+        logger.info("analyzing %d articles left unanalyzed", len(leftovers))
+        return await analyze_articles(services, leftovers)
     except Exception:
         # Polling must go on even when the leftovers cannot be dealt with this time.
-        logger.exception("could not analyse leftover articles")
+        logger.exception("could not analyze leftover articles")
         return []

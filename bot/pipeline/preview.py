@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.analyse import analyse
+from bot.analysis.analyze import analyze
 from bot.config import Settings
 from bot.errors import FeedError
 from bot.models import PARAGRAPH_SEPARATOR, Entry, FetchResult
@@ -30,7 +30,7 @@ def article_json(
 ) -> dict[str, Any]:
     """One article in the documented ``preview --json`` shape."""
     text = PARAGRAPH_SEPARATOR.join(paragraphs)
-    analysis = analyse(
+    analysis = analyze(
         title, text, summary_sentences=settings.summary_sentences, key_quotes=settings.key_quotes
     )
     return {

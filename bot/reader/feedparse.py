@@ -54,7 +54,7 @@ def _sha256_key(text: str) -> str:
 
 
 def dedup_key(guid: str, link: str, title: str, date: str, summary: str) -> str:
-    """Stable identity of an entry: its guid, else its normalised link, else a content hash.
+    """Stable identity of an entry: its guid, else its normalized link, else a content hash.
 
     A guid or link longer than ``MAX_KEY_CHARS`` is replaced by its hash, which is as stable.
     """
@@ -74,7 +74,7 @@ def _utc(parsed: time.struct_time | None) -> datetime | None:
     if parsed is None:
         return None
     try:
-        # feedparser normalises every date it understands to UTC.
+        # feedparser normalizes every date it understands to UTC.
         return datetime(*parsed[:6], tzinfo=UTC)
     except (TypeError, ValueError):
         return None
@@ -96,7 +96,7 @@ def _to_entry(raw: Mapping[str, Any], base_url: str) -> Entry:
     key = dedup_key(str(raw.get("id") or ""), link, title, date_text, body)
     if len(link) > MAX_LINK_CHARS:
         # Kept without its link rather than skipped: a cut link would lead nowhere, but the
-        # text can still be summarised and the dedup key above still tells the entry apart.
+        # text can still be summarized and the dedup key above still tells the entry apart.
         link = ""
     return Entry(
         dedup_key=key,

@@ -27,7 +27,7 @@ async def _save(services: Services, ctx: CommandContext, chat: Chat, new: ChatSe
 
 
 async def follow(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    """Follow a country, organisation, theme or keyword."""
+    """Follow a country, organization, theme or keyword."""
     term = args.strip()
     if len(term) > MAX_FOLLOW_LENGTH:
         raise CommandError(

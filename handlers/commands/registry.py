@@ -95,14 +95,14 @@ _COMMANDS: dict[str, _Command] = {
 COMMAND_NAMES: tuple[str, ...] = tuple(_COMMANDS)
 
 
-def normalise_command(command: str) -> str:
+def normalize_command(command: str) -> str:
     """``/List@geodigest_bot`` → ``list``."""
     return command.strip().lstrip("/").split("@", 1)[0].lower()
 
 
 async def handle(services: Services, ctx: CommandContext, command: str, args: str) -> Reply:
     """Run one command and return the reply; never raises (errors become a helpful reply)."""
-    name = normalise_command(command)
+    name = normalize_command(command)
     try:
         return await _run(services, ctx, name, args)
     except CommandError as error:

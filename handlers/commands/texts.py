@@ -13,7 +13,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("unsubscribe", "remove a feed (URL, name or number from /list)", "/unsubscribe 2"),
     ("list", "this chat's sources, follows and schedule", "/list"),
     ("sources", "the built-in catalog of world-affairs sources", "/sources"),
-    ("follow", "only get stories about a country, organisation, theme or keyword", "/follow India"),
+    ("follow", "only get stories about a country, organization, theme or keyword", "/follow India"),
     ("unfollow", "stop filtering on a follow", "/unfollow India"),
     ("mode", "scheduled digests or an alert per new story", "/mode instant"),
     ("schedule", "local times of the daily digest", "/schedule 08:00 18:00"),

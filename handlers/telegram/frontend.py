@@ -199,7 +199,7 @@ def build_application(services: Services, *, render_digest: Renderer) -> Telegra
         # Scheduling is APScheduler's job in geodigest; PTB's job queue would be a second one.
         .job_queue(None)
         .concurrent_updates(PerChatUpdateProcessor())
-        # Replies go straight out, not through the outbox: honour a 429 instead of dropping.
+        # Replies go straight out, not through the outbox: honor a 429 instead of dropping.
         .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
         .build()
     )

@@ -1,4 +1,4 @@
-"""People and organisations named in an article: regexes, sentence starts, full names, roles.
+"""People and organizations named in an article: regexes, sentence starts, full names, roles.
 
 Everything here is shallow pattern matching on capitalisation, tuned for English news copy:
 no tagger, no model, so it stays fast and deterministic.
@@ -134,7 +134,7 @@ def strip_titles(name: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
-def is_organisation(name: str) -> bool:
+def is_organization(name: str) -> bool:
     return any(word.lower().strip("’'s") in ORG_WORDS for word in name.split())
 
 
@@ -175,7 +175,7 @@ class NameIndex:
         words = name.split()
         last = words[-1].lower() if words else ""
         full = self.full.get(last, "")
-        named = len(full.split()) >= 2 and not is_organisation(full)
+        named = len(full.split()) >= 2 and not is_organization(full)
         return named or last in self.roles or last in self.genders
 
     def role_of(self, name: str) -> str | None:
@@ -219,7 +219,7 @@ def subject_mentions(text: str, starts: Sequence[int], index: NameIndex) -> list
         if match is None or pronoun is not None:
             continue
         name = clean_name(match.group())
-        if name and not is_organisation(name) and text[match.end() : match.end() + 1] in " ,":
+        if name and not is_organization(name) and text[match.end() : match.end() + 1] in " ,":
             previous = Mention(start, name)
             mentions.append(previous)
     return mentions

@@ -18,7 +18,7 @@ from bot.analysis.quotes.names import (
     NAME_RE,
     PRONOUNS,
     clean_name,
-    is_organisation,
+    is_organization,
     strip_titles,
     word_list,
 )
@@ -158,7 +158,7 @@ def parse_who(who: str) -> Attribution | None:
     if names and names[-1].end() == len(head):
         speaker = clean_name(names[-1].group()) or ""
         pre = head[: names[-1].start()].strip()
-        if is_organisation(speaker) or pre.lower() in _DETERMINERS:
+        if is_organization(speaker) or pre.lower() in _DETERMINERS:
             # "the Kremlin", "the State Department": the article belongs to the name.
             return Attribution(f"{pre.lower()} {speaker}".strip(), role)
         title, bare = strip_titles(speaker)

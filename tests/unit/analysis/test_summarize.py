@@ -17,7 +17,7 @@ ARTICLE = "\n".join(
         "Norway and Finland agreed on Tuesday to build a joint air-defence system along "
         "their Arctic border, the two governments said.",
         "The agreement, signed in Oslo by both defence ministers, covers radar stations, "
-        "shared command centres and training.",
+        "shared command centers and training.",
         "The defence ministers of Norway and Finland (pictured) sign the Arctic agreement "
         "in Oslo. (Photo: Getty Images)",
         "Officials said the first radar stations on the Arctic border would be running "

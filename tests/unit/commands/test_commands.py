@@ -334,7 +334,7 @@ async def test_follow_a_seat_of_power_follows_its_country(user: User) -> None:
     assert "Following Russia (RU)" in await user.says("/follow Kremlin")
 
 
-async def test_follow_organisation_theme_and_keyword(user: User) -> None:
+async def test_follow_organization_theme_and_keyword(user: User) -> None:
     assert "Following NATO" in await user.says("/follow nato")
     assert "Following sanctions" in await user.says("/follow sanctions")
     assert "Following “drones”" in await user.says("/follow drones")
@@ -433,7 +433,7 @@ async def test_settings_show_and_change(user: User) -> None:
     settings = (await chat_of(user.services)).settings
     assert settings == ChatSettings(summary_sentences=2, show_quotes=False, link_previews=True)
     assert "from 1 to 3" in await user.says("/settings summary 9")
-    assert "I can change" in await user.says("/settings colour blue")
+    assert "I can change" in await user.says("/settings color blue")
 
 
 async def test_pause_and_resume(user: User) -> None:

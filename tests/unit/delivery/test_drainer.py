@@ -105,7 +105,7 @@ async def test_forum_topic_messages_go_to_their_thread(env: Env) -> None:
     assert [m.thread_id for m in env.fake.messages(-1002)] == [42]
 
 
-async def test_flood_wait_is_honoured_and_the_message_sent_exactly_once(env: Env) -> None:
+async def test_flood_wait_is_honored_and_the_message_sent_exactly_once(env: Env) -> None:
     chat = await env.chat(1001)
     [message_id] = await env.enqueue(chat, "hello")
     env.fake.fail_next(ApiError.retry_after(7))

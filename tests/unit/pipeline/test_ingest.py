@@ -76,7 +76,7 @@ async def test_entries_older_than_retention_are_not_stored(
     assert await services.articles.count() == 2
 
 
-async def test_articles_left_unanalysed_are_analysed_by_the_next_cycle(
+async def test_articles_left_unanalyzed_are_analyzed_by_the_next_cycle(
     services: Services,
     feed_server: FeedServer,
     fixed_clock: datetime,
@@ -97,7 +97,7 @@ async def test_articles_left_unanalysed_are_analysed_by_the_next_cycle(
     monkeypatch.setattr(services.articles, "save_analysis", real_save)
     later = fixed_clock + timedelta(days=1)
     services.clock = lambda: later
-    # Stored a moment ago by a /subscribe still analysing it: not this cycle's business.
+    # Stored a moment ago by a /subscribe still analyzing it: not this cycle's business.
     entry = Entry(dedup_key="in-flight", url=feed_server.url("/a/x"), title="In flight")
     (in_flight,) = await services.articles.add_new(feed.id, [entry], now=later)
     arrived: list[Article] = []
@@ -108,7 +108,7 @@ async def test_articles_left_unanalysed_are_analysed_by_the_next_cycle(
     await poll_due(services, on_new_articles=on_new)
     assert sorted(a.title for a in arrived) == ["Talks round 0", "Talks round 1"]
     assert all(a.analysis is not None and a.story_id is not None for a in arrived)
-    left = await services.articles.unanalysed(fetched_before=later + timedelta(days=1), limit=10)
+    left = await services.articles.unanalyzed(fetched_before=later + timedelta(days=1), limit=10)
     assert [a.id for a in left] == [in_flight.id]
 
 
@@ -118,7 +118,7 @@ async def test_leftovers_that_fail_again_do_not_stop_polling(
     async def database_fails(**kwargs: object) -> list[Article]:
         raise OSError("connection reset")
 
-    monkeypatch.setattr(services.articles, "unanalysed", database_fails)
+    monkeypatch.setattr(services.articles, "unanalyzed", database_fails)
     url = feed_server.serve(
         "/rss", rss_feed("World", [_item(feed_server, 0, published=services.clock())])
     )
@@ -144,7 +144,7 @@ async def test_oversized_guid_author_and_feed_fields_poll_and_deduplicate(
     feed = await services.feeds.add(url, now=services.clock())
     first = await poll_due(services)
     assert (first.polled, first.new_articles, first.errors) == (1, 1, 0)
-    (article,) = await services.articles.analysed_since(services.clock() - timedelta(hours=1))
+    (article,) = await services.articles.analyzed_since(services.clock() - timedelta(hours=1))
     assert article.dedup_key.startswith("sha256:")
     assert article.author is not None
     assert article.author.startswith("Jane Roe")

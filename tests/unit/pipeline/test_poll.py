@@ -1,4 +1,4 @@
-"""The poll step end to end: local feed server → fetch → store → analyse, every failure recorded."""
+"""The poll step end to end: local feed server → fetch → store → analyze, every failure recorded."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def test_failure_delay_grows_and_is_capped() -> None:
     )
 
 
-async def test_retry_after_date_is_honoured_and_not_counted(
+async def test_retry_after_date_is_honored_and_not_counted(
     services: Services, feed_server: FeedServer
 ) -> None:
     retry_at = services.clock().replace(microsecond=0) + timedelta(hours=3)
@@ -192,25 +192,25 @@ async def test_retry_after_date_is_honoured_and_not_counted(
 async def test_an_article_that_breaks_analysis_is_kept_but_never_sent(
     services: Services, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ingest.analyse
+    real = ingest.analyze
 
     def breaks_on_round_1(title: str, text: str, **options: int) -> Analysis:
         if title == "Talks round 1":
             raise ValueError("unexpected text")
         return real(title, text, **options)
 
-    monkeypatch.setattr(ingest, "analyse", breaks_on_round_1)
+    monkeypatch.setattr(ingest, "analyze", breaks_on_round_1)
     url = feed_server.serve("/rss", rss_feed("World", _items(feed_server, 3)))
     await services.feeds.add(url, now=services.clock())
     summary = await poll_due(services)
     assert (summary.new_articles, summary.errors) == (3, 0)
-    analysed = {
+    analyzed = {
         a.title: a.analysis
-        for a in await services.articles.analysed_since(services.clock() - timedelta(hours=1))
+        for a in await services.articles.analyzed_since(services.clock() - timedelta(hours=1))
     }
-    assert analysed["Talks round 1"] == Analysis()
-    assert analysed["Talks round 2"] is not None
-    assert analysed["Talks round 2"].tags.geopolitics > 0.5
+    assert analyzed["Talks round 1"] == Analysis()
+    assert analyzed["Talks round 2"] is not None
+    assert analyzed["Talks round 2"].tags.geopolitics > 0.5
 
 
 async def test_subscribing_is_all_or_nothing(

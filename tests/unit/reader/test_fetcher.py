@@ -89,7 +89,7 @@ def test_atom_relative_links_resolve_against_the_feed_url() -> None:
     assert entry.paragraphs == ("Results", "The ruling party lost its majority.")
 
 
-def test_dedup_key_prefers_guid_then_normalised_link_then_content_hash() -> None:
+def test_dedup_key_prefers_guid_then_normalized_link_then_content_hash() -> None:
     entries = parse_feed(fixture_bytes("rss20.xml"), url="https://news.example.com/rss").entries
     assert entries[0].dedup_key == "urn:example:ceasefire-2025-03-02"
     assert entries[1].dedup_key == "https://news.example.com/world/sanctions?id=7"

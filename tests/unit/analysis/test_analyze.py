@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.analysis.analyse import analyse
+from bot.analysis.analyze import analyze
 from tests.paths import FIXTURES
 
 
@@ -11,7 +11,7 @@ def test_rt_article_analysis() -> None:
     article, _, boilerplate = page.partition("\nHashtags")
     title = article.split("\n", 1)[0]
 
-    analysis = analyse(title, article, summary_sentences=2, key_quotes=2)
+    analysis = analyze(title, article, summary_sentences=2, key_quotes=2)
 
     assert len(analysis.summary) == 2
     assert all(sentence in article for sentence in analysis.summary)
@@ -29,6 +29,6 @@ def test_no_key_quotes_when_the_chat_wants_none() -> None:
         "the UN envoy Maria Lopez told reporters after the talks ended."
     )
 
-    analysis = analyse("Ceasefire talks in Geneva", text, key_quotes=0)
+    analysis = analyze("Ceasefire talks in Geneva", text, key_quotes=0)
 
     assert analysis.key_quotes == ()

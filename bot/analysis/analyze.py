@@ -8,8 +8,8 @@ from bot.analysis.topics import tag
 from bot.models import Analysis
 
 
-def analyse(title: str, text: str, *, summary_sentences: int = 3, key_quotes: int = 3) -> Analysis:
-    """Summarise, find quotes (marking the key ones) and tag one article."""
+def analyze(title: str, text: str, *, summary_sentences: int = 3, key_quotes: int = 3) -> Analysis:
+    """Summarize, find quotes (marking the key ones) and tag one article."""
     summary = summarize(text, sentences=summary_sentences, title=title)
     quotes = find_quotes(text)
     if key_quotes > 0:
