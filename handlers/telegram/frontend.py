@@ -40,15 +40,16 @@ from bot.delivery.protocols import Renderer
 from bot.services import Services
 from handlers.commands.context import CommandContext, Navigation, Reply
 from handlers.commands.registry import COMMAND_NAMES, handle
-from handlers.commands.texts import COMMANDS, INTRO
+from handlers.commands.texts import COMMANDS, INTRO, spell
 from handlers.telegram import chats as telegram_chats
+from handlers.telegram.texts import CHANNELS_AND_TOPICS, SYNTAX
 from handlers.telegram.updates import PerChatUpdateProcessor
+from handlers.telegram.webhook import WEBHOOK_PATH
 
 logger = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
-WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY]
 # Only read-only paged commands may be re-run from a button: callback data is client-supplied.
 PAGED_COMMANDS = frozenset({"list", "sources"})
@@ -111,6 +112,8 @@ class _Handlers:
             is_admin=is_admin,
             now=self._services.clock(),
             render_digest=self._render_digest,
+            syntax=SYNTAX,
+            platform_help=CHANNELS_AND_TOPICS,
             resolve_channel=telegram_chats.ChannelResolver(bot, user.id)
             if private and user
             else None,
@@ -209,8 +212,9 @@ def build_application(services: Services, *, render_digest: Renderer) -> Telegra
 
 async def _announce(bot: Bot) -> None:
     """Publish the command menu and descriptions; a failure only costs the menu, so log it."""
+    menu = [BotCommand(c.name, spell(c.description, SYNTAX)) for c in COMMANDS]
     steps: tuple[tuple[str, Callable[[], Awaitable[bool]]], ...] = (
-        ("command menu", lambda: bot.set_my_commands([BotCommand(n, d) for n, d, _ in COMMANDS])),
+        ("command menu", lambda: bot.set_my_commands(menu)),
         ("description", lambda: bot.set_my_description(INTRO)),
         ("short description", lambda: bot.set_my_short_description(SHORT_DESCRIPTION)),
     )
@@ -274,6 +278,11 @@ class TelegramFrontend:
         ):
             logger.warning("rejected a Telegram webhook call with a wrong secret token")
             return False
+        await self.queue_update(payload)
+        return True
+
+    async def queue_update(self, payload: Mapping[str, Any]) -> None:
+        """Queue one update whose sender is already known to be Telegram; raises when PTB
+        cannot read it."""
         update = Update.de_json(dict(payload), self.application.bot)
         await self.application.update_queue.put(update)
-        return True

@@ -15,6 +15,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.models import OutboxState, Platform, Rendered
 from bot.service import runtime
 from bot.service.app import open_services
 from bot.service.runtime import run_service
@@ -185,7 +186,7 @@ async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_lat
     feed_server: FeedServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runtime, "TELEGRAM_RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(runtime, "PLATFORM_RETRY_SECONDS", 0.05)
     fake_telegram.fail_next(ApiError.server_error(), method="getMe", times=3)
     url = feed_server.serve(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
@@ -204,3 +205,41 @@ async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_lat
         stop.set()
         await asyncio.wait_for(service, 30)
     assert len(fake_telegram.calls_to("getMe")) > 3
+
+
+async def test_a_revoked_token_shows_on_healthz_and_metrics_and_keeps_the_messages(
+    settings: Settings, fake_telegram: FakeTelegram
+) -> None:
+    port = _free_port()
+    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
+    settings.telegram_api_base_url = fake_telegram.base_url
+    settings.http_port = port
+    async with open_services(settings) as services:
+        chat = await services.chats.ensure(Platform.TELEGRAM, str(USER), now=services.clock())
+        [message_id] = await services.outbox.enqueue(
+            chat.id, [Rendered("<b>kept</b>", "HTML")], now=services.clock()
+        )
+    fake_telegram.fail_next(ApiError(401, "Unauthorized"), times=1_000)
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+            async def telegram_refuses() -> dict[str, object] | None:
+                try:
+                    health = (await client.get("/healthz")).json()
+                except httpx.TransportError:
+                    return None
+                return health if health["platforms"] == {"telegram": "unavailable"} else None
+
+            health = await wait_for(telegram_refuses, timeout=20)
+            metrics = (await client.get("/metrics")).text
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+    assert health["status"] == "degraded"
+    assert 'geodigest_platform_up{platform="telegram"} 0.0' in metrics
+    async with open_services(settings) as services:
+        kept = await services.outbox.get(message_id)
+    assert kept is not None
+    assert (kept.state, kept.attempts) == (OutboxState.PENDING, 0)

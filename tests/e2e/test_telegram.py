@@ -13,7 +13,7 @@ from bot.models import Chat, Platform
 from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
 from handlers.telegram.frontend import TelegramFrontend
-from handlers.telegram.render import render_telegram_html
+from handlers.telegram.platform import TelegramOutlet, render_digest
 from storage import Database
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
@@ -70,7 +70,7 @@ async def services(database: Database, fake_telegram: FakeTelegram) -> AsyncIter
 
 @pytest.fixture
 async def frontend(services: Services) -> AsyncIterator[TelegramFrontend]:
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         yield running
@@ -106,8 +106,8 @@ async def deliver(services: Services, frontend: TelegramFrontend) -> None:
     from bot.delivery.drainer import OutboxDrainer
     from handlers.telegram.sender import TelegramSender
 
-    senders = {Platform.TELEGRAM: TelegramSender(frontend.application.bot)}
-    await OutboxDrainer.from_services(services, senders).drain_once()
+    outlet = TelegramOutlet(TelegramSender(frontend.application.bot))
+    await OutboxDrainer.from_services(services, [outlet]).drain_once()
 
 
 @pytest.mark.usefixtures("frontend")
@@ -287,7 +287,7 @@ async def test_webhook_updates_need_the_secret(
     services: Services, fake_telegram: FakeTelegram
 ) -> None:
     services.settings.public_url = "https://bot.example"
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         [hook] = fake_telegram.calls_to("setWebhook")
@@ -314,7 +314,7 @@ async def test_a_failing_command_menu_does_not_stop_the_bot(
     services: Services, fake_telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_telegram.fail_next(ApiError.server_error(), method="setMyCommands")
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         await reply_to(fake_telegram, ASHA, "/help", containing="Commands:", user_id=ASHA)
