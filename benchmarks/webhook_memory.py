@@ -17,25 +17,16 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
-from tests.fakes.raw_http import filler, post
+from tests.fakes.raw_http import filler, free_port, health_status, post
 
 SECRET = "benchmark-secret"
 PATH = "/telegram/webhook"
 SIZE = 512 * 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _memory_mib(pid: int) -> dict[str, float]:
@@ -48,13 +39,10 @@ def _memory_mib(pid: int) -> dict[str, float]:
 
 
 async def _wait_until_serving(port: int) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            try:
-                await client.get(f"http://127.0.0.1:{port}/healthz")
-                return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
+    for _ in range(300):
+        if await health_status(port) is not None:
+            return
+        await asyncio.sleep(0.1)
     raise RuntimeError("the service did not start")
 
 
@@ -90,7 +78,7 @@ async def _attack(port: int, pid: int) -> list[dict[str, object]]:
 
 
 async def main(project: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -102,7 +90,7 @@ async def main(project: Path) -> None:
             "GEODIGEST_LOG_LEVEL": "CRITICAL",
             "TELEGRAM_BOT_TOKEN": "123456:BENCHMARK",
             # Nothing listens there: Telegram stays unconnected, the route is served anyway.
-            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{_free_port()}/bot",
+            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{free_port()}/bot",
         }
         service = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=tmp, env=env

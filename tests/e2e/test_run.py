@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,8 @@ from bot.service.app import open_services
 from bot.service.runtime import run_service
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
+from tests.fakes.raw_http import free_port, health_status
+from tests.fakes.telegram_api import ApiError, FakeTelegram, private_command_update, wait_for
 
 USER = 501
 PARAGRAPHS = (
@@ -36,19 +36,13 @@ PARAGRAPHS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     url = feed_server.serve(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
     )
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
@@ -78,15 +72,9 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
+        await wait_for(lambda: health_status(port), timeout=30)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-
-            async def healthy() -> bool:
-                try:
-                    return (await client.get("/healthz")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            await wait_for(healthy, timeout=30)
+            assert (await client.get("/healthz")).status_code == 200
             metrics = (await client.get("/metrics")).text
             assert "geodigest_feeds_polled" in metrics
     finally:
@@ -97,7 +85,10 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
 
 
 async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
-    settings: Settings, fake_telegram: FakeTelegram, feed_server: FeedServer, now: datetime
+    telegram_settings: Settings,
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,
+    now: datetime,
 ) -> None:
     items = [
         Item(
@@ -109,8 +100,7 @@ async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
         )
     ]
     feed_url = feed_server.serve("/rss", rss_feed("Asia Desk", items))
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
     settings.http_port = 0
     stop = asyncio.Event()
     service = asyncio.create_task(run_service(settings, stop, clock=lambda: now))
@@ -131,25 +121,13 @@ async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
 
 
 async def test_webhook_mode_takes_updates_over_https_route_with_secret(
-    settings: Settings, fake_telegram: FakeTelegram
+    telegram_settings: Settings, fake_telegram: FakeTelegram
 ) -> None:
-    port = _free_port()
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
+    port = settings.http_port
     settings.telegram_webhook_secret = SecretStr("s3cret-webhook-token")
     settings.public_url = "https://bot.example.org"
-    settings.http_port = port
-    update = {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 1_764_000_000,
-            "chat": {"id": USER, "type": "private", "first_name": "Asha"},
-            "from": {"id": USER, "is_bot": False, "first_name": "Asha"},
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
+    update = private_command_update(1, USER, "/help")
     stop = asyncio.Event()
     service = asyncio.create_task(run_service(settings, stop))
     try:
@@ -181,7 +159,7 @@ async def test_webhook_mode_takes_updates_over_https_route_with_secret(
 
 
 async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_later(
-    settings: Settings,
+    telegram_settings: Settings,
     fake_telegram: FakeTelegram,
     feed_server: FeedServer,
     monkeypatch: pytest.MonkeyPatch,
@@ -191,8 +169,7 @@ async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_lat
     url = feed_server.serve(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
     )
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
     settings.http_port = 0
     async with open_services(settings) as services:
         await services.feeds.add(url, now=services.clock())
@@ -208,12 +185,10 @@ async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_lat
 
 
 async def test_a_revoked_token_shows_on_healthz_and_metrics_and_keeps_the_messages(
-    settings: Settings, fake_telegram: FakeTelegram
+    telegram_settings: Settings, fake_telegram: FakeTelegram
 ) -> None:
-    port = _free_port()
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
-    settings.http_port = port
+    settings = telegram_settings
+    port = settings.http_port
     async with open_services(settings) as services:
         chat = await services.chats.ensure(Platform.TELEGRAM, str(USER), now=services.clock())
         [message_id] = await services.outbox.enqueue(

@@ -17,7 +17,14 @@ from handlers.telegram.platform import TelegramOutlet, render_digest
 from storage import Database
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import BOT_USER, ApiError, FakeTelegram, SentMessage, wait_for
+from tests.fakes.telegram_api import (
+    BOT_USER,
+    ApiError,
+    FakeTelegram,
+    SentMessage,
+    private_command_update,
+    wait_for,
+)
 
 ASHA = 501  # a reader, chatting with the bot in private
 GROUP = -1_001_234_567_006
@@ -292,17 +299,7 @@ async def test_webhook_updates_need_the_secret(
     try:
         [hook] = fake_telegram.calls_to("setWebhook")
         assert hook.params["url"] == "https://bot.example/telegram/webhook"
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1,
-                "date": 0,
-                "chat": {"id": ASHA, "type": "private", "first_name": "Asha"},
-                "from": {"id": ASHA, "is_bot": False, "first_name": "Asha"},
-                "text": "/help",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-            },
-        }
+        update = private_command_update(1, ASHA, "/help")
         assert not await running.process_webhook(update, "wrong")
         assert await running.process_webhook(update, hook.params["secret_token"])
         await wait_for(lambda: any("Commands:" in t for t in fake_telegram.texts(ASHA)))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.service.runtime import run_service
-from tests.fakes.raw_http import filler, post
-from tests.fakes.telegram_api import FakeTelegram, wait_for
+from tests.fakes.raw_http import filler, health_status, post
+from tests.fakes.telegram_api import FakeTelegram, private_command_update, wait_for
 
 SECRET = "s3cret-webhook-token"
 PATH = "/telegram/webhook"
@@ -24,33 +22,17 @@ HUGE = 512 * 1024 * 1024
 USER = 501
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-async def port(settings: Settings, fake_telegram: FakeTelegram) -> AsyncIterator[int]:
+async def port(telegram_settings: Settings, fake_telegram: FakeTelegram) -> AsyncIterator[int]:
     """The port of a running service that takes Telegram updates by webhook."""
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
     settings.telegram_webhook_secret = SecretStr(SECRET)
     settings.public_url = "https://bot.example.org"
-    settings.http_port = _free_port()
     stop = asyncio.Event()
     service = asyncio.create_task(run_service(settings, stop))
     try:
         await wait_for(lambda: fake_telegram.calls_to("setWebhook"), timeout=20)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as client:
-
-            async def listening() -> bool:
-                try:
-                    return (await client.get("/healthz")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            await wait_for(listening, timeout=20)
+        await wait_for(lambda: health_status(settings.http_port), timeout=20)
         yield settings.http_port
     finally:
         stop.set()
@@ -96,17 +78,7 @@ async def test_what_is_not_an_update_gets_400_and_the_bot_keeps_answering(
     answer = await post(port, PATH, [body], headers=WITH_SECRET, content_length=len(body))
     assert answer.status == 400
 
-    help_update = {
-        "update_id": 2,
-        "message": {
-            "message_id": 1,
-            "date": 1_764_000_000,
-            "chat": {"id": USER, "type": "private", "first_name": "Asha"},
-            "from": {"id": USER, "is_bot": False, "first_name": "Asha"},
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
+    help_update = private_command_update(2, USER, "/help")
     update = json.dumps(help_update).encode()
     ok = await post(port, PATH, [update], headers=WITH_SECRET, content_length=len(update))
     assert ok.status == 200

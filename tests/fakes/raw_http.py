@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import httpx
 
 CHUNK = 64 * 1024
 
@@ -20,6 +23,22 @@ CHUNK = 64 * 1024
 class RawAnswer:
     status: int
     body_bytes_sent: int  # how much of the body was written before the answer came
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def health_status(port: int) -> int | None:
+    """The HTTP status of ``/healthz`` on 127.0.0.1:``port``; None while nothing listens."""
+    async with httpx.AsyncClient() as client:
+        try:
+            return (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code
+        except httpx.TransportError:
+            return None
 
 
 def filler(size: int, byte: bytes = b" ") -> Iterable[bytes]:

@@ -17,6 +17,12 @@ depends_on = None
 
 # What a person's /pause stored in paused_reason before paused_by existed.
 _OLD_USER_PAUSE_REASON = "paused with /pause"
+_chats = sa.table(
+    "chats",
+    sa.column("paused", sa.Boolean),
+    sa.column("paused_reason", sa.Text),
+    sa.column("paused_by", sa.String),
+)
 
 
 def upgrade() -> None:
@@ -32,32 +38,23 @@ def upgrade() -> None:
     # Plain ALTER TABLE, never a rebuild: on SQLite, dropping the old chats table of a rebuild
     # would cascade to every chat's subscriptions, follows and outbox rows.
     op.add_column("chats", sa.Column("paused_by", sa.String(16), nullable=True))
-    chats = sa.table(
-        "chats",
-        sa.column("paused", sa.Boolean),
-        sa.column("paused_reason", sa.Text),
-        sa.column("paused_by", sa.String),
-    )
     by_platform = sa.and_(
-        chats.c.paused.is_(True),
-        chats.c.paused_reason.is_not(None),
-        chats.c.paused_reason != _OLD_USER_PAUSE_REASON,
+        _chats.c.paused.is_(True),
+        _chats.c.paused_reason.is_not(None),
+        _chats.c.paused_reason != _OLD_USER_PAUSE_REASON,
     )
-    op.execute(chats.update().where(by_platform).values(paused_by="platform"))
+    op.execute(_chats.update().where(by_platform).values(paused_by="platform"))
     op.execute(
-        chats.update()
-        .where(chats.c.paused.is_(True), chats.c.paused_by.is_(None))
+        _chats.update()
+        .where(_chats.c.paused.is_(True), _chats.c.paused_by.is_(None))
         .values(paused_by="user", paused_reason=None)
     )
 
 
 def downgrade() -> None:
-    chats = sa.table(
-        "chats", sa.column("paused_reason", sa.Text), sa.column("paused_by", sa.String)
-    )
     op.execute(
-        chats.update()
-        .where(chats.c.paused_by == "user")
+        _chats.update()
+        .where(_chats.c.paused_by == "user")
         .values(paused_reason=_OLD_USER_PAUSE_REASON)
     )
     op.drop_column("chats", "paused_by")  # SQLite ≥ 3.35 drops a column in place

@@ -329,6 +329,16 @@ def _alembic_config() -> Config:
     return config
 
 
+async def _downgrade(database: Database, revision: str) -> None:
+    def downgrade(connection: Connection) -> None:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with database.engine.begin() as conn:
+        await conn.run_sync(downgrade)
+
+
 def _outbox_indexes(connection: Connection) -> dict[str, list[str | None]]:
     return {i["name"]: i["column_names"] for i in sa.inspect(connection).get_indexes("outbox")}
 
@@ -348,15 +358,10 @@ async def test_a_fresh_database_is_migrated_to_head_with_the_outbox_indexes(
 async def test_a_database_at_the_first_schema_gets_the_chat_order_index(
     database: Database, now: datetime
 ) -> None:
-    def back_to_first_schema(connection: Connection) -> None:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
-
     chat = await ChatRepository(database).ensure(Platform.TELEGRAM, "42", now=now)
     [message_id] = await OutboxRepository(database).enqueue(chat.id, [Rendered("kept")], now=now)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(back_to_first_schema)
+    await _downgrade(database, "0001")
+    async with database.engine.connect() as conn:
         assert "ix_outbox_chat_state" not in await conn.run_sync(_outbox_indexes)
 
     await database.migrate()
@@ -415,13 +420,7 @@ async def test_a_message_keeps_its_platform_format_and_payload(
 async def test_rows_written_before_platform_formats_keep_their_meaning(
     database: Database, now: datetime
 ) -> None:
-    def back_to_0004(connection: Connection) -> None:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
-
-    async with database.engine.begin() as conn:
-        await conn.run_sync(back_to_0004)
+    await _downgrade(database, "0004")
     naive_now = now.replace(tzinfo=None)
     async with database.engine.begin() as conn:
         for external_id, reason in (("1", "paused with /pause"), ("2", "blocked")):
