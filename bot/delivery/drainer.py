@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.delivery.protocols import DeliveryMetrics, DeliveryOutcome, Outlet, Sender
-from bot.delivery.ratelimit import PlatformLimits, RateLimiter
+from bot.delivery.ratelimit import PlatformLimits, PlatformRefusals, RateLimiter
 from bot.errors import (
     BadMarkup,
     ChatGone,
@@ -69,10 +69,6 @@ MESSAGES_PER_CHAT_PER_PASS = 3
 # Sends recorded per transaction: a commit per message was most of the drainer's own CPU per
 # message; the price is that a crash may repeat up to this many already-sent messages.
 SENT_RECORD_BATCH = 50
-# After a platform refused the bot as a whole, its messages wait this long before one is tried
-# again, doubling up to the cap while the refusal lasts.
-PLATFORM_RETRY_SECONDS = 30.0
-PLATFORM_MAX_RETRY_SECONDS = 900.0
 
 
 def transient_retry_delay(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -125,8 +121,7 @@ class OutboxDrainer:
         self._outbox = outbox
         self._chats = chats
         self._outlets: dict[Platform, Outlet] = {o.platform: o for o in outlets}
-        # Platforms that refused the bot as a whole: when to try one of their messages again.
-        self._refused_until: dict[Platform, tuple[datetime, float]] = {}
+        self._refusals = PlatformRefusals()
         self._clock = clock
         self._limiter = limiter or RateLimiter()
         self.metrics: DeliveryMetrics = metrics or _NoMetrics()
@@ -154,11 +149,7 @@ class OutboxDrainer:
 
     def _sendable_platforms(self) -> list[Platform]:
         now = self._clock()
-        return [
-            p
-            for p in self._outlets
-            if p not in self._refused_until or self._refused_until[p][0] <= now
-        ]
+        return [p for p in self._outlets if self._refusals.allows(p, now)]
 
     async def drain_once(self) -> DrainStats:
         """Claim one batch of due messages and deliver it; return what happened."""
@@ -250,7 +241,7 @@ class OutboxDrainer:
                 await self._refused(message, error, stats)
                 return moved_to
             else:
-                self._refused_until.pop(message.platform, None)
+                self._refusals.accepted(message.platform)
                 await self._sent(message, stats)
                 return moved_to
         await self._retry(message, "chat kept moving or markup kept failing", stats, seconds=0)
@@ -310,13 +301,9 @@ class OutboxDrainer:
     async def _platform_refused(self, message: OutboxMessage, error: PlatformUnavailable) -> None:
         """Keep the message untried and stop sending to its platform for a while."""
         await self._outbox.release(message.id)
-        now = self._clock()
-        previous = self._refused_until.get(message.platform)
-        if previous is not None and previous[0] > now:
-            return  # another send of the same pass was refused first: already paused
-        delay = PLATFORM_RETRY_SECONDS if previous is None else previous[1] * 2
-        delay = min(delay, PLATFORM_MAX_RETRY_SECONDS)
-        self._refused_until[message.platform] = (now + timedelta(seconds=delay), delay)
+        delay = self._refusals.refused(message.platform, self._clock())
+        if delay is None:
+            return
         logger.error(
             "%s refuses the bot (%s); its messages wait, next try in %.0f s",
             message.platform.value,

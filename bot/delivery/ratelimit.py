@@ -10,6 +10,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.models import OutboxMessage, Platform
 
@@ -91,3 +92,37 @@ class RateLimiter:
                     if v and v[-1] > now - _GROUP_WINDOW_SECONDS
                 },
             )
+
+
+# After a platform refused the bot as a whole, its messages wait this long before one is tried
+# again, doubling up to the cap while the refusal lasts.
+PLATFORM_RETRY_SECONDS = 30.0
+PLATFORM_MAX_RETRY_SECONDS = 900.0
+
+
+class PlatformRefusals:
+    """Platforms that refuse the bot as a whole (``PlatformUnavailable``), and when to ask
+    each of them again."""
+
+    def __init__(self) -> None:
+        self._until: dict[Platform, tuple[datetime, float]] = {}
+
+    def allows(self, platform: Platform, now: datetime) -> bool:
+        """Whether the platform's messages may be tried now."""
+        refused = self._until.get(platform)
+        return refused is None or refused[0] <= now
+
+    def refused(self, platform: Platform, now: datetime) -> float | None:
+        """Note a refusal; return the seconds until the next try, None when already waiting
+        (another send of the same pass was refused first)."""
+        previous = self._until.get(platform)
+        if previous is not None and previous[0] > now:
+            return None
+        delay = PLATFORM_RETRY_SECONDS if previous is None else previous[1] * 2
+        delay = min(delay, PLATFORM_MAX_RETRY_SECONDS)
+        self._until[platform] = (now + timedelta(seconds=delay), delay)
+        return delay
+
+    def accepted(self, platform: Platform) -> None:
+        """The platform took a message: it no longer refuses the bot."""
+        self._until.pop(platform, None)
