@@ -6,7 +6,6 @@ Only this package speaks python-telegram-bot. Handlers stay thin: they turn an u
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import html
 import logging
@@ -44,7 +43,7 @@ from handlers.commands.texts import COMMANDS, INTRO, spell
 from handlers.telegram import chats as telegram_chats
 from handlers.telegram.texts import CHANNELS_AND_TOPICS, SYNTAX
 from handlers.telegram.updates import PerChatUpdateProcessor
-from handlers.telegram.webhook import WEBHOOK_PATH
+from handlers.telegram.webhook import WEBHOOK_PATH, webhook_secret
 
 logger = logging.getLogger(__name__)
 
@@ -225,18 +224,6 @@ async def _announce(bot: Bot) -> None:
             logger.warning("could not set the bot's %s: %s", what, error)
 
 
-def webhook_secret(services: Services) -> str:
-    """The secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token on every webhook call."""
-    settings = services.settings
-    if settings.telegram_webhook_secret is not None:
-        return settings.telegram_webhook_secret.get_secret_value()
-    token = settings.telegram_bot_token
-    if token is None:
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    # Derived, so every instance behind one URL agrees without another setting to manage.
-    return hashlib.sha256(b"geodigest-webhook:" + token.get_secret_value().encode()).hexdigest()
-
-
 class TelegramFrontend:
     """The running Telegram bot: long polling by default, a webhook when public_url is set."""
 
@@ -245,7 +232,7 @@ class TelegramFrontend:
         self.application = build_application(services, render_digest=render_digest)
         public_url = services.settings.public_url
         self._webhook_url = public_url.rstrip("/") + WEBHOOK_PATH if public_url else None
-        self._secret = webhook_secret(services) if self._webhook_url else ""
+        self._secret = webhook_secret(services.settings) if self._webhook_url else ""
 
     async def start(self) -> None:
         """Connect to the Bot API and start taking updates; returns once running."""

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
@@ -20,14 +20,16 @@ from bot.delivery.ratelimit import PlatformLimits
 from bot.errors import PlatformUnavailable
 from bot.models import Digest, DigestStory, OutboxMessage, Platform, Rendered
 from bot.services import Services
-from handlers.telegram.frontend import TelegramFrontend, webhook_secret
 from handlers.telegram.render import (
     render_plain_text,
     render_telegram_alert,
     render_telegram_html,
 )
 from handlers.telegram.sender import TelegramSender
-from handlers.telegram.webhook import webhook_route
+from handlers.telegram.webhook import webhook_route, webhook_secret
+
+if TYPE_CHECKING:
+    from handlers.telegram.frontend import TelegramFrontend
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ class TelegramPlatform:
         """The webhook route when a public URL is configured (else Telegram is long-polled)."""
         if not self._services.settings.public_url:
             return []
-        return [webhook_route(webhook_secret(self._services), self._queue_update)]
+        return [webhook_route(webhook_secret(self._services.settings), self._queue_update)]
 
     async def _queue_update(self, update: dict[str, Any]) -> bool:
         if self._frontend is None:
@@ -140,6 +142,10 @@ class TelegramPlatform:
 
     async def start(self) -> None:
         """Connect the sender and the front end; on failure close both and raise."""
+        # The command side (PTB's Application, the command core and all it reads) is loaded
+        # only here: whoever only sends through ``TelegramOutlet`` never pays for it.
+        from handlers.telegram.frontend import TelegramFrontend
+
         # Opt in to PTB's timedelta durations (RetryAfter.retry_after) instead of the
         # deprecated seconds, which would log a warning on every flood-control answer.
         os.environ.setdefault("PTB_TIMEDELTA", "1")

@@ -9,6 +9,7 @@ In order, so that a stranger's request costs next to nothing:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -19,6 +20,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.config import Settings
+
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
@@ -28,6 +31,17 @@ MAX_BODY_BYTES = 1024 * 1024
 
 # Queues one update; False when the bot is not connected to Telegram yet.
 UpdateSink = Callable[[dict[str, Any]], Awaitable[bool]]
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token on every webhook call."""
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
+    token = settings.telegram_bot_token
+    if token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # Derived, so every instance behind one URL agrees without another setting to manage.
+    return hashlib.sha256(b"geodigest-webhook:" + token.get_secret_value().encode()).hexdigest()
 
 
 class _TooLarge(Exception):
