@@ -15,10 +15,11 @@ from rich.table import Table
 
 from bot.config import Settings
 from bot.errors import GeodigestError
+from bot.pipeline.feeds import feed_address, find_feed
 from bot.pipeline.ingest import add_feed
 from bot.pipeline.poller import PollOutcome, poll_due
 from bot.pipeline.preview import preview_file, preview_url
-from bot.reader.catalog import find_source, load_catalog
+from bot.reader.catalog import load_catalog
 from bot.reader.opml import parse_opml, render_opml
 from bot.service.app import open_services
 from bot.service.logs import configure_logging
@@ -134,24 +135,16 @@ def _print_article(item: dict[str, Any]) -> None:
     console.print(f"geopolitics {item['geopolitics']:.2f}  {' '.join(tags)}", style="cyan")
 
 
-def _resolve_source(name_or_url: str) -> str:
-    source = find_source(name_or_url)
-    return source.url if source else name_or_url
-
-
 def _feed_url(name_or_url: str) -> str:
-    """The feed URL of a catalog name, or the argument itself when it is a URL."""
-    source = find_source(name_or_url)
-    if source is not None:
-        return source.url
-    if "://" not in name_or_url:
-        # Most likely a mistyped catalog name; the fetcher's "no scheme" complaint would not
-        # say so.
+    """The feed URL of a catalog name or a web address (https:// added when missing)."""
+    url = feed_address(name_or_url)
+    if url is None:
+        # Most likely a mistyped catalog name.
         raise GeodigestError(
             f"no source called {name_or_url.strip()!r}; see `geodigest sources` for names, "
-            "or give a feed URL starting with https://"
+            "or give the feed's address"
         )
-    return name_or_url
+    return url
 
 
 @feeds_app.command("add")
@@ -184,12 +177,11 @@ def feeds_remove(url: Annotated[str, typer.Argument(help="Feed URL, catalog name
 
 
 async def _find_feed(services: Services, key: str) -> int:
-    feeds = await services.feeds.all()
-    url = _resolve_source(key)
-    for feed in feeds:
-        if feed.url == url or str(feed.id) == key:
-            return feed.id
-    raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
+    """The feed's id, from the id `feeds list` shows, its URL, catalog name or title."""
+    feed = find_feed({f.id: f for f in await services.feeds.all()}, key)
+    if feed is None:
+        raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
+    return feed.id
 
 
 async def _feeds_remove(settings: Settings, key: str) -> None:
