@@ -24,7 +24,7 @@ from bot.pipeline.fanout import (
     queue_pending_alerts,
 )
 from bot.pipeline.poller import poll_due
-from bot.service.app import open_services
+from bot.service.app import open_services, wait_for_database
 from bot.service.metrics import Metrics
 from bot.service.scheduler import (
     DIGEST_TICK_SECONDS,
@@ -188,6 +188,8 @@ async def run_service(
     if telegram_on:
         renderers[Platform.TELEGRAM] = render_telegram_html
         alert_renderers[Platform.TELEGRAM] = render_telegram_alert
+    if not await wait_for_database(settings, stop):
+        return  # stopped while the database was down
     async with open_services(settings, clock=clock) as services, AsyncExitStack() as stack:
         telegram = _Telegram(services, metrics, stop) if telegram_on else None
         if telegram is not None:
@@ -224,7 +226,7 @@ async def run_service(
             jobs["digests"] = (digests, DIGEST_TICK_SECONDS)
         scheduler = build_scheduler(jobs)
         scheduler.start()
-        stack.callback(scheduler.shutdown, wait=False)
+        stack.push_async_callback(scheduler.stop)
         if settings.http_port:
             webhook = telegram.webhook if telegram and settings.public_url else None
             await _serve_web(services, metrics, webhook, stack)
