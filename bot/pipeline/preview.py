@@ -74,7 +74,9 @@ def preview_file(path: Path, settings: Settings) -> dict[str, Any]:
     suffix = path.suffix.lower()
     data = read_local_file(path, max_bytes=settings.max_body_bytes)
     if suffix in _FEED_SUFFIXES:
-        result = parse_feed(data, url=path.resolve().as_uri())
+        result = parse_feed(
+            data, url=path.resolve().as_uri(), max_entries=settings.max_items_per_poll
+        )
         return _feed_json(result, [_entry_json(e, settings) for e in result.entries])
     if suffix in _HTML_SUFFIXES:
         refuse_binary(data, path)
@@ -103,7 +105,12 @@ async def preview_url(url: str, settings: Settings) -> dict[str, Any]:
     async with FeedFetcher(settings) as fetcher:
         final_url, body, content_type = await fetcher.fetch_page(url)
         try:
-            result = parse_feed(body, url=final_url, headers={"content-type": content_type})
+            result = parse_feed(
+                body,
+                url=final_url,
+                headers={"content-type": content_type},
+                max_entries=settings.max_items_per_poll,
+            )
         except FeedError:
             page = extract_html(body, url=final_url)
             return article_json(

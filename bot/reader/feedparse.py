@@ -158,7 +158,15 @@ def parse_feed(
     # would then get new dedup keys for every entry. Links are resolved below instead.
     lowered.pop("content-location", None)
     # A file object, never bytes: feedparser would treat a short bytes body as a local file name.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=lowered)
+    # No HTML sanitizing or link rewriting inside content: every piece of it is turned into plain
+    # text here (htmltext drops all markup and the text of scripts and styles), and skipping
+    # that work makes a large feed parse about a third faster.
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=lowered,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     taken = _newest(parsed.entries, max_entries)
     entries = tuple(_to_entry(raw, url) for raw in taken)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections import Counter
+from collections.abc import AsyncIterator
 from http import HTTPStatus
 from types import TracebackType
 from typing import Self
@@ -87,6 +89,7 @@ class FeedFetcher:
         self._timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         self._slots = asyncio.Semaphore(settings.poll_concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_users: Counter[str] = Counter()
 
     async def __aenter__(self) -> Self:
         return self
@@ -176,10 +179,7 @@ class FeedFetcher:
     ) -> tuple[int, httpx.Headers, bytes]:
         await ensure_public_url(url, allow_private=self._settings.allow_private_urls)
         host = (urlsplit(url).hostname or "").lower()
-        host_slots = self._host_slots.setdefault(
-            host, asyncio.Semaphore(self._settings.per_host_concurrency)
-        )
-        async with host_slots, slots or contextlib.nullcontext():
+        async with self._host_slot(host), slots or contextlib.nullcontext():
             try:
                 async with asyncio.timeout(self._deadline):
                     return await self._exchange(url, headers)
@@ -196,6 +196,25 @@ class FeedFetcher:
                 raise FeedError(f"could not connect to {host}: {reason}") from exc
             except httpx.HTTPError as exc:
                 raise FeedError(f"network error talking to {host}: {type(exc).__name__}") from exc
+
+    @contextlib.asynccontextmanager
+    async def _host_slot(self, host: str) -> AsyncIterator[None]:
+        """One of the host's request slots; a host nobody is waiting for is forgotten.
+
+        Hostile feeds link to endless new host names: a semaphore kept per name ever seen
+        would grow without end.
+        """
+        slots = self._host_slots.setdefault(
+            host, asyncio.Semaphore(self._settings.per_host_concurrency)
+        )
+        self._host_users[host] += 1
+        try:
+            async with slots:
+                yield
+        finally:
+            self._host_users[host] -= 1
+            if not self._host_users[host]:
+                del self._host_users[host], self._host_slots[host]
 
     @property
     def _deadline(self) -> float:

@@ -202,7 +202,11 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         verify: ssl.SSLContext | bool = True,
     ) -> None:
         super().__init__(verify=verify, trust_env=False)
-        context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify)
+        context = (
+            verify
+            if isinstance(verify, ssl.SSLContext)
+            else httpx.create_ssl_context(verify=verify)
+        )
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=context,
             max_connections=_MAX_CONNECTIONS,

@@ -122,11 +122,11 @@ def _cases(tmp: Path, feeds: FeedServer) -> list[Case]:
     return cases
 
 
-def _environment(tmp: Path, extra: dict[str, str]) -> dict[str, str]:
+def _environment(tmp: Path, extra: dict[str, str], database: str = "cli") -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp),
-        "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp / 'cli.db'}",
+        "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp / database}.db",
         "GEODIGEST_ALLOW_PRIVATE_URLS": "true",
         **extra,
     }
@@ -140,7 +140,8 @@ async def _run(tmp: Path, case: Case, slots: asyncio.Semaphore) -> tuple[Case, i
             "bot",
             *case.args,
             cwd=tmp,
-            env=_environment(tmp, case.env),
+            # A database each: the runs go on at the same time.
+            env=_environment(tmp, case.env, database=str(abs(hash(case.name)))),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )

@@ -46,6 +46,7 @@ class Reply:
     delay: float = 0.0  # seconds before the response starts
     etag: str | None = None
     last_modified: str | None = None
+    gate: asyncio.Event | None = None  # answer only once this is set (or the server closes)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,12 @@ class FeedServer:
         reply = self._next_reply(request.path)
         if reply is None:
             return web.Response(status=404, text="not found")
+        if reply.gate is not None:
+            closing = asyncio.ensure_future(self._closing.wait())
+            opened = asyncio.ensure_future(reply.gate.wait())
+            await asyncio.wait({closing, opened}, return_when=asyncio.FIRST_COMPLETED)
+            closing.cancel()
+            opened.cancel()
         if reply.delay:
             # Cut short on close so a client that gave up does not hold up teardown.
             with contextlib.suppress(TimeoutError):
