@@ -92,10 +92,17 @@ class PageQueue:
         """Pages queued but not yet being fetched."""
         return sum(len(lane) for lane in self._lanes.values())
 
-    async def join(self) -> None:
-        """Wait until all background work (and so every page it asked for) is done."""
+    async def join(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Wait until all background work (and every page it asked for) is done, or ``timeout``.
+
+        Work still going at the timeout goes on (until ``aclose``).
+        """
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
         while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+            left = None if deadline is None else deadline - asyncio.get_running_loop().time()
+            if left is not None and left <= 0:
+                return
+            await asyncio.wait(self._background, timeout=left)
 
     async def aclose(self) -> None:
         """Cancel the background work and every fetch; nothing is left running."""

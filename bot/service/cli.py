@@ -100,11 +100,23 @@ async def _poll_once(settings: Settings, *, everything: bool) -> None:
             def advance(outcome: PollOutcome) -> None:
                 progress.advance(task)
                 if outcome.error:
-                    errors.print(f"[yellow]{outcome.feed.url}[/yellow]: {outcome.error}")
+                    errors.print(
+                        f"[yellow]{escape(outcome.feed.url)}[/yellow]: {escape(outcome.error)}",
+                        soft_wrap=True,
+                    )
 
             summary = await poll_due(services, on_progress=advance)
-            await services.pages.join()  # teasers' pages, before the process ends
+            await _finish_pages(services)
     console.print(summary.line(), highlight=False)
+
+
+async def _finish_pages(services: Services) -> None:
+    """Give teasers' pages one feed budget more before the process ends.
+
+    Pages still missing then are not lost: their articles are analyzed from the teaser by
+    the next poll.
+    """
+    await services.pages.join(timeout=services.settings.feed_time_budget)
 
 
 @app.command()
@@ -172,7 +184,7 @@ async def _feeds_add(settings: Settings, name_or_url: str) -> None:
     url = _feed_url(name_or_url)
     async with open_services(settings) as services:
         added = await add_feed(services, url)
-        await services.pages.join()
+        await _finish_pages(services)
     if added.created:
         verb = "added"
     elif added.enabled_again:
@@ -272,7 +284,7 @@ async def _feeds_import(settings: Settings, opml: bytes) -> None:
                 )
             else:
                 added += 1
-        await services.pages.join()
+        await _finish_pages(services)
     console.print(f"{added} feeds imported, {failed} failed", highlight=False)
     if failed and not added:
         raise GeodigestError(f"none of the {failed} feeds could be imported")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.fakes.feed_server import FeedServer
+from tests.fakes.service_process import running_service
 from tests.fakes.telegram_api import wait_for
 
 POSTGRES = os.environ.get("GEODIGEST_TEST_DATABASE_URL", "")
@@ -204,35 +204,13 @@ async def test_run_waits_for_a_database_that_is_down_and_stops_on_sigterm(
             "GEODIGEST_HTTP_PORT": "0",
         },
     )
-    service = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert service.stderr is not None
-    said: list[str] = []
-
-    async def read() -> None:
-        assert service.stderr is not None
-        async for line in service.stderr:
-            said.append(line.decode())
-
-    reading = asyncio.create_task(read())
-    try:
+    async with running_service(tmp_path, env) as service:
         # Two attempts, 2 s apart: it is waiting, not giving up.
-        await wait_for(lambda: len([s for s in said if "retrying in" in s]) >= 2, timeout=60)
-    finally:
-        service.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(service.wait(), 30)
-        await reading
-    assert code == 0
-    assert "Traceback" not in "".join(said)
+        await wait_for(lambda: service.output.count("retrying in") >= 2, timeout=60)
+    assert service.exit_code == 0
+    assert "Traceback" not in service.output
+    said = service.output.splitlines()
     assert all(
         "database unavailable: cannot reach the database at 127.0.0.1:1" in line for line in said
     )
-    assert "pw" not in "".join(said)
+    assert ":pw@" not in service.output

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.service_process import running_service
 from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
 
 TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
@@ -18,7 +16,7 @@ SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
 async def _run_until_logged(tmp_path: Path, base_url: str, expected: str) -> str:
-    """Run the service until its stderr shows ``expected``; everything it printed."""
+    """Run the service until it logs ``expected``; everything it printed."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
@@ -30,35 +28,9 @@ async def _run_until_logged(tmp_path: Path, base_url: str, expected: str) -> str
         "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
         "PTB_TIMEDELTA": "1",
     }
-    service = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert service.stderr is not None
-    assert service.stdout is not None
-    err = bytearray()
-
-    async def collect() -> None:
-        # In chunks, not lines: a debug line of SQL can outgrow the reader's line limit.
-        assert service.stderr is not None
-        while chunk := await service.stderr.read(1 << 16):
-            err.extend(chunk)
-
-    reading = asyncio.create_task(collect())
-    try:
-        await wait_for(lambda: expected.encode() in err, timeout=60)
-    finally:
-        service.send_signal(signal.SIGTERM)
-        out = await asyncio.wait_for(service.stdout.read(), 30)
-        await asyncio.wait_for(service.wait(), 30)
-        await reading
-    return out.decode(errors="replace") + err.decode(errors="replace")
+    async with running_service(tmp_path, env) as service:
+        await wait_for(lambda: expected in service.output, timeout=60)
+    return service.output
 
 
 @pytest.mark.parametrize("refusal", ["401 unauthorized", "404 wrong base url"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.models import ChatSettings, DeliveryMode, Platform
 from bot.pipeline.fanout import queue_instant_alerts
 from bot.pipeline.poller import poll_due
@@ -23,11 +25,18 @@ SENTENCE = "Ministers of India and Russia met in New Delhi to discuss trade and 
 OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-async def test_a_huge_item_is_stored_cut_and_alerts_in_one_message(
-    services: Services, feed_server: FeedServer, now: datetime
-) -> None:
+@pytest.fixture
+def taken_whole(services: Services, now: datetime) -> datetime:
+    """Feed text taken as it is (no article pages), on a fixed clock."""
     services.clock = lambda: now
     services.settings.fetch_article_below_words = 0
+    return now
+
+
+async def test_a_huge_item_is_stored_cut_and_alerts_in_one_message(
+    services: Services, feed_server: FeedServer, taken_whole: datetime
+) -> None:
+    now = taken_whole
     item = Item(
         title="Breaking: sanctions widened " * 8_000,  # 0.2 MB of headline
         link=feed_server.url("/a"),
@@ -58,10 +67,9 @@ async def test_a_huge_item_is_stored_cut_and_alerts_in_one_message(
 
 
 async def test_direction_overrides_are_removed_from_feed_text(
-    services: Services, feed_server: FeedServer, now: datetime
+    services: Services, feed_server: FeedServer, taken_whole: datetime
 ) -> None:
-    services.clock = lambda: now
-    services.settings.fetch_article_below_words = 0
+    now = taken_whole
     # Shown right to left, "txt.exe" would read as "exe.txt": the override must go.
     item = Item(
         title=f"Report{OVERRIDES[4]}fdp.exe",

@@ -10,7 +10,6 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -33,16 +32,9 @@ PAGE = [f"Paragraph {n} of the full report. {TEXT}" for n in range(6)]
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(settings: Settings) -> Settings:
     """Reads that outlast every test: a silent host's requests stay open until it closes."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'geodigest.db'}",
-        allow_private_urls=True,
-        connect_timeout=2.0,
-        read_timeout=120.0,
-        feed_time_budget=30.0,
-    )
+    return settings.model_copy(update={"read_timeout": 120.0, "feed_time_budget": 30.0})
 
 
 @pytest.fixture
