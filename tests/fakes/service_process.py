@@ -56,5 +56,11 @@ async def running_service(cwd: Path, env: Mapping[str, str]) -> AsyncIterator[Ru
         yield service
     finally:
         process.send_signal(signal.SIGTERM)
-        service.exit_code = await asyncio.wait_for(process.wait(), STOP_SECONDS)
-        await reading
+        try:
+            service.exit_code = await asyncio.wait_for(process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            process.kill()  # the test fails, but leaves no process behind
+            await process.wait()
+            raise
+        finally:
+            await reading
