@@ -6,6 +6,7 @@ GeodigestError
 │   ├── FeedGone           410 Gone: the feed is to be disabled
 │   └── FeedThrottled      429/503 with Retry-After: wait ``retry_after`` seconds
 ├── ExtractError           an article page yielded no usable text
+├── DatabaseUnavailable    the database cannot be opened (``transient`` when waiting may help)
 ├── CommandError           a chat command was wrong; the message tells the user what to type
 │   └── NotAllowedError    the user may not change this chat
 └── DeliveryError          a platform refused or failed a message
@@ -45,6 +46,16 @@ class FeedThrottled(FeedError):
 
 class ExtractError(GeodigestError):
     """An article page yielded no usable text."""
+
+
+class DatabaseUnavailable(GeodigestError):
+    """The database could not be opened; ``str(error)`` says why in one line."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        # A server that is down or still starting may come up: worth waiting for. A wrong
+        # URL, a missing database or a file that is not a database will not fix themselves.
+        self.transient = transient
 
 
 class CommandError(GeodigestError):

@@ -67,6 +67,8 @@ class FetchResult:
     entries: tuple[Entry, ...] = ()
     # Set when feedparser had to recover from malformed XML but still found entries.
     warning: str | None = None
+    # Entries beyond the per-poll cap (the oldest), not taken.
+    skipped: int = 0
 
 
 @dataclass(frozen=True, slots=True)

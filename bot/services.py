@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.reader.fetcher import FeedFetcher
+from bot.reader.pagequeue import PageQueue
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 
 
@@ -17,7 +18,10 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories, the feed fetcher, settings and a clock (built in bot.service.app)."""
+    """Storage repositories, the fetcher and its page queue, settings and a clock.
+
+    Built in bot.service.app, which also closes the page queue.
+    """
 
     settings: Settings
     db: Database
@@ -26,6 +30,7 @@ class Services:
     chats: ChatRepository
     outbox: OutboxRepository
     fetcher: FeedFetcher
+    pages: PageQueue
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
@@ -45,5 +50,11 @@ class Services:
             chats=ChatRepository(db),
             outbox=OutboxRepository(db),
             fetcher=fetcher,
+            pages=PageQueue(
+                fetcher,
+                workers=settings.page_concurrency,
+                per_feed=settings.per_host_concurrency,
+                per_host=settings.per_host_concurrency,
+            ),
             clock=clock,
         )

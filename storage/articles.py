@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -101,10 +101,15 @@ class ArticleRepository:
 
     async def save_analysis(
         self, article_id: int, analysis: Analysis, *, story_id: int, now: datetime
-    ) -> None:
-        """Store an article's analysis and the story it belongs to."""
+    ) -> int | None:
+        """Store an article's analysis; returns its story, None if the article is gone.
+
+        ``story_id`` is taken only by an article that has no story yet: one analyzed again
+        (its page came after its teaser was analyzed) stays in its story, which chats may
+        already have been sent.
+        """
         async with self._db.transaction() as conn:
-            await conn.execute(
+            kept = await conn.execute(
                 articles.update()
                 .where(articles.c.id == article_id)
                 .values(
@@ -115,9 +120,22 @@ class ArticleRepository:
                     organizations=list(analysis.tags.organizations),
                     themes=list(analysis.tags.themes),
                     geopolitics=analysis.tags.geopolitics,
-                    story_id=story_id,
+                    story_id=sa.func.coalesce(articles.c.story_id, story_id),
                 )
+                .returning(articles.c.story_id)
             )
+            story_id_now: int | None = kept.scalar_one_or_none()
+            return story_id_now
+
+    async def replace_texts(self, paragraphs: Mapping[int, Sequence[str]]) -> None:
+        """Replace the text of articles (a teaser by its page's text), by article id."""
+        async with self._db.transaction() as conn:
+            for article_id, text in paragraphs.items():
+                await conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id)
+                    .values(paragraphs=list(text))
+                )
 
     async def unanalyzed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
         """Articles stored before ``fetched_before`` whose analysis never finished."""

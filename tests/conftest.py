@@ -80,4 +80,6 @@ def settings(tmp_path: Path) -> Settings:
 async def services(database: Database, settings: Settings) -> AsyncIterator[Services]:
     """Repositories on the ``database`` fixture plus a real feed fetcher."""
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher)
+        yield services
+        await services.pages.aclose()

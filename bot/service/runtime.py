@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from bot.config import Settings
 from bot.delivery.drainer import OutboxDrainer
 from bot.delivery.protocols import ChatPlatform
-from bot.service.app import open_services
+from bot.service.app import open_services, wait_for_database
 from bot.service.jobs import service_jobs
 from bot.service.metrics import Metrics
 from bot.service.platforms import enabled_platforms
@@ -183,13 +183,15 @@ async def run_service(
     ``chats=False`` runs without any chat platform (polling only).
     """
     metrics = Metrics()
+    if not await wait_for_database(settings, stop):
+        return  # stopped while the database was down
     async with open_services(settings, clock=clock) as services, AsyncExitStack() as stack:
         platforms = enabled_platforms(services, metrics) if chats else []
         drainer = OutboxDrainer.from_services(services, metrics=metrics)
         runners = await _start_platforms(platforms, drainer, metrics, stop, stack)
         scheduler = build_scheduler(service_jobs(services, metrics, platforms))
         scheduler.start()
-        stack.callback(scheduler.shutdown, wait=False)
+        stack.push_async_callback(scheduler.stop)
         if settings.http_port:
             await _serve_web(services, metrics, runners, stack)
         logger.info(

@@ -72,7 +72,9 @@ async def services(database: Database, fake_telegram: FakeTelegram) -> AsyncIter
         telegram_api_base_url=fake_telegram.base_url,
     )
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher)
+        yield services
+        await services.pages.aclose()
 
 
 @pytest.fixture

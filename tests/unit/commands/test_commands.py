@@ -50,7 +50,9 @@ CHANNEL = ChatAddress(Platform.TELEGRAM, "-1001234567890", kind="channel", title
 async def services(database: Database) -> AsyncIterator[Services]:
     settings = Settings(allow_private_urls=True, _env_file=None)
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher, clock=lambda: NOW)
+        services = Services.from_database(settings, database, fetcher, clock=lambda: NOW)
+        yield services
+        await services.pages.aclose()
 
 
 @dataclass

@@ -295,7 +295,9 @@ class Clock:
 async def services(database: Database) -> AsyncIterator[Services]:
     settings = Settings(_env_file=None)
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher, clock=Clock(NOW))
+        services = Services.from_database(settings, database, fetcher, clock=Clock(NOW))
+        yield services
+        await services.pages.aclose()
 
 
 async def chat_with_feed(
