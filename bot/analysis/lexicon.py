@@ -104,8 +104,8 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "RU": word_list("Russia Russian Russians Moscow Kremlin Putin"),
     "IN": word_list("India Indian Indians New_Delhi Modi"),
-    "CN": word_list("China Chinese Beijing Xi_Jinping PRC"),
-    "UA": word_list("Ukraine Ukrainian Ukrainians Kyiv Kiev Zelensky Zelenskyy"),
+    "CN": word_list("China Chinese Beijing Xi_Jinping PRC Xinjiang Tibet"),
+    "UA": word_list("Ukraine Ukrainian Ukrainians Kyiv Kiev Zelensky Zelenskyy Donbas Crimea"),
     "IL": word_list("Israel Israeli Israelis Tel_Aviv Netanyahu IDF"),
     "PS": word_list("Palestine Palestinian Palestinians Gaza West_Bank Ramallah"),
     "IR": word_list("Iran Iranian Iranians Tehran Teheran"),
@@ -147,7 +147,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "CA": word_list("Canadian Canadians Ottawa"),
     "AU": word_list("Australian Australians Canberra New_South_Wales"),
     "NZ": word_list("New_Zealander Wellington"),
-    "TW": word_list("Taiwanese Taipei"),
+    "TW": word_list("Taiwanese Taipei Taiwan_Strait"),
     "HK": word_list("Hong_Kong"),
     "VN": word_list("Vietnamese Hanoi Vietnam"),
     "PH": word_list("Filipino Manila"),
@@ -162,7 +162,8 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "ZA": word_list("South_African Pretoria"),
     "KE": word_list("Kenyan Nairobi"),
     "ET": word_list("Ethiopian Addis_Ababa"),
-    "SD": word_list("Sudanese Khartoum"),
+    "SD": word_list("Sudanese Khartoum Darfur El_Fasher"),
+    "TD": word_list("Chadian N'Djamena"),
     "SS": word_list("South_Sudanese Juba"),
     "LY": word_list("Libyan Tripoli"),
     "ML": word_list("Malian Bamako"),
@@ -196,6 +197,34 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "TL": word_list("East_Timor"),
     "SZ": word_list("Swaziland"),
     "MK": word_list("Macedonia"),
+}
+
+# Names a reader knows a country by, where pycountry's is the formal one ("Russian Federation",
+# "Korea, Republic of").
+COUNTRY_NAMES = {
+    "RU": "Russia",
+    "VN": "Vietnam",
+    "BN": "Brunei",
+    "VA": "Vatican",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "IR": "Iran",
+    "SY": "Syria",
+    "VE": "Venezuela",
+    "BO": "Bolivia",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "LA": "Laos",
+    "PS": "Palestine",
+    "TW": "Taiwan",
+    "CD": "DR Congo",
+    "CG": "Congo",
+    "FM": "Micronesia",
+    "CZ": "Czechia",
+    "US": "United States",
+    "GB": "United Kingdom",
+    "CI": "Ivory Coast",
+    "TR": "Türkiye",
 }
 
 # Aliases that name something else at least as often: counted only when the same country is
@@ -299,7 +328,10 @@ THEMES: dict[str, tuple[str, ...]] = {
         """
         war_ wars warfare invasion invade troops military airstrike air_strike offensive ceasefire
         cease-fire truce shelling missile front_line frontline battle combat armed insurgen rebel
-        soldier artillery incursion hostilit militia
+        soldier artillery incursion hostilit militia paramilitar clash fighting_between
+        exchanged_fire strike_on strikes_on struck_a mortar warship destroyer fighter_jet hostage
+        siege besieged gunmen armed_men shot_down drone_attack disputed_border border_dispute
+        territorial standoff annex occupied_territor disputed frontier
         """
     ),
     "sanctions": word_list("sanction embargo export_control blacklist asset_freeze frozen_assets"),
@@ -322,7 +354,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "security": word_list(
         """
         security defence defense intelligence espionage spy_ spies arms_ weapon counter-terror
-        maritime_security
+        maritime_security piracy pirate coast_guard navy naval
         """
     ),
     "migration": word_list("migrant refugee asylum deport immigra border_crossing people_smuggl"),
@@ -356,7 +388,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "unrest": word_list("protest demonstrator riot coup uprising unrest"),
 }
 # Themes that on their own say nothing about relations between states.
-WEAK_THEMES = frozenset(word_list("economy technology climate trade energy elections"))
+WEAK_THEMES = frozenset(word_list("economy technology climate trade energy"))
 
 # --- Relevance -------------------------------------------------------------------------------
 # State actors and the vocabulary of relations between states (prefixes, as for THEMES).
@@ -366,7 +398,10 @@ STATE_ACTORS = word_list(
     secretary_of_state chancellor parliament lawmaker government kremlin white_house regime
     head_of_state foreign_ministry state_department defence_secretary defense_secretary spokesperson
     official authorities geopolitic sovereign allies alliance bilateral international_relations
-    superpower coalition national_security
+    superpower coalition national_security army armed_forces junta cleric ayatollah ministry
+    opposition_leader opposition_party ruling_party political_part mediator mediated brokered
+    peacekeep humanitarian aid_agenc aid_worker international_law independence state_media
+    state_television administration
     """
 )
 # Topics that make an article not geopolitics even when countries are named.
@@ -384,8 +419,9 @@ OFF_TOPIC: dict[str, tuple[str, ...]] = {
     "celebrity": word_list(
         """
         celebrity actress actor singer pop_star rapper wedding married bride groom honeymoon
-        red_carpet hollywood film_star movie album instagram tiktok reality_show reality_tv model
-        fashion gown designer guests romance engaged boyfriend girlfriend villa ceremony star_
+        red_carpet hollywood film_star movie album instagram tiktok reality_show reality_tv
+        supermodel catwalk fashion gown designer guests romance engaged boyfriend girlfriend villa_
+        ceremony star_
         stars_
         """
     ),
@@ -398,7 +434,7 @@ OFF_TOPIC: dict[str, tuple[str, ...]] = {
     "product": word_list(
         """
         smartphone iphone android galaxy pixel gadget camera battery processor chipset display
-        screen pre-order preorder priced_at retail model features app_ apps_ laptop tablet wearable
+        screen pre-order preorder priced_at retail features app_ apps_ laptop tablet wearable
         headphone specs megapixel 5g in_stores
         """
     ),
