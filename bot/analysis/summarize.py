@@ -79,14 +79,14 @@ _DATELINE = re.compile(
 # Such a sentence never opens a summary: its first word, or its first two.
 _LEANING_WORDS = frozenset(opener for opener in LEANING_OPENERS if " " not in opener)
 _LEANING_PAIRS = tuple(opener + " " for opener in LEANING_OPENERS if " " in opener)
-# A line with an image credit is a caption, every sentence of it: "Image source, Reuters",
-# "… near the border. REUTERS/Jane Doe", "… on Sunday. (Photo: Jane Doe)".
+# A line with an image credit is a caption, every sentence of it: "Image source, Reuters" in the
+# line, or a credit at its end ("… near the border. REUTERS/Jane Doe", "… (Photo: Jane Doe)").
 _CAPTION_LINE = re.compile(
-    r"image (?:source|caption),|(?:\b[A-Z]{2,}(?:-[A-Z]+)?/[A-Z][\w .'’-]*|\((?:AP )?Photo\b[^)]*\)"
+    r"(?:\b[A-Z]{2,}(?:-[A-Z]+)?/[A-Z][\w .'’-]*|\((?:AP )?Photo\b[^)]*\)"
     r"|\b(?:Getty Images|AFP|Reuters|EPA)\)?)\s*$",
     re.IGNORECASE,
 )
-_MAX_CAPTION_WORDS = 60  # a longer line is article text whatever it ends with
+_MAX_CAPTION_CHARS = 400  # a longer line is article text whatever it ends with
 _CLOSING = "\"'”’»)]"
 _OPEN_QUOTES = "\"'“‘«"
 _CLOSE_QUOTES = "\"'”’»"
@@ -157,7 +157,10 @@ def _caption_lines(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for line in text.split("\n"):
-        if _CAPTION_LINE.search(line) and len(line.split()) <= _MAX_CAPTION_WORDS:
+        # A credit closes a caption: only the end of a short line is worth a look.
+        if len(line) <= _MAX_CAPTION_CHARS and (
+            _CAPTION_LINE.search(line, len(line) // 2) or "image source," in line.lower()
+        ):
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans
