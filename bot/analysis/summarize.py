@@ -48,6 +48,8 @@ _POSITION_DECAY = 0.5
 _CENTROID_WEIGHT = 0.6
 _TITLE_WEIGHT = 0.35
 _REDUNDANCY_WEIGHT = 0.4
+# A digest reports what happened; a sentence that is mostly someone's words says it less well.
+_QUOTED_WEIGHT = 0.3
 
 # Openings of bylines, timestamps and calls to action (matched at the sentence start).
 _NOISE_START = re.compile(
@@ -69,23 +71,27 @@ _CAPTION_LENGTH = max(map(len, CAPTION_MARKERS))
 _MARKERS: tuple[Sequence[str], ...] = (CAPTION_MARKERS, NOISE_MARKERS)
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*[-–—:]*$")
 # A dateline opening a story: "BRUSSELS/TEHRAN:", "WASHINGTON —", "KYIV, Ukraine (AP) —",
-# "BEIJING, Sept. 30 (Xinhua) --", "New Delhi, Dec 3 (PTI):", "(CNN) --". Places in capitals
-# need no agency; a place in mixed case is a dateline only with the agency in brackets.
+# "BEIJING, Sept. 30 (Xinhua) --", "New Delhi, Dec 3 (PTI):", "(CNN) --", "Iran Press/Middle
+# East:". Places in capitals need no agency; a place in mixed case is a dateline only with the
+# agency in brackets or an outlet's section after a slash. Labels ("Details:") go the same way.
 _DATELINE = re.compile(
     r"(?:[A-Z][A-Z'’.-]+(?:[ /][A-Z][A-Z'’.-]+)*(?:,(?:\s+[\w.]+){1,3})?(?:\s*\([^()]{1,40}\))?"
     r"|[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}(?:,(?:\s+[\w.]+){1,3})?\s*\([^()]{1,40}\)"
-    r"|\([^()]{1,30}\))\s*(?:--|[:—–-])\s+"
+    r"|[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}/[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}"
+    r"|\([^()]{1,30}\)|Details|Background|Context|Update|Source)\s*(?:--|[:—–-])\s+"
 )
 # Such a sentence never opens a summary: its first word, or its first two.
 _LEANING_WORDS = frozenset(opener for opener in LEANING_OPENERS if " " not in opener)
 _LEANING_PAIRS = tuple(opener + " " for opener in LEANING_OPENERS if " " in opener)
 # A line with an image credit is a caption, every sentence of it: "Image source, Reuters" in the
-# line, or a credit at its end ("… near the border. REUTERS/Jane Doe", "… (Photo: Jane Doe)").
+# line, or a credit at its end ("… near the border. REUTERS/Jane Doe", "… (Photo: Jane Doe)",
+# an agency's code after the last sentence: "… in Riyadh. (SPA)").
 _CAPTION_LINE = re.compile(
     r"(?:\b[A-Z]{2,}(?:-[A-Z]+)?/[A-Z][\w .'’-]*|\((?:AP )?Photo\b[^)]*\)"
-    r"|\b(?:Getty Images|AFP|Reuters|EPA)\)?)\s*$",
-    re.IGNORECASE,
+    r"|\b(?:Getty Images|AFP|Reuters|EPA)\)?|(?<=[.!?])\s*\(?[A-Z]{2,6}\)?"
+    r"|\([^()]{1,60}/\s*[\w.]+\))\s*$"
 )
+_DOUBLE_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 _MAX_CAPTION_CHARS = 400  # a longer line is article text whatever it ends with
 _CLOSING = "\"'”’»)]"
 _OPEN_QUOTES = "\"'“‘«"
@@ -112,7 +118,8 @@ def summarize(text: str, *, sentences: int = 3, title: str = "") -> list[str]:
         _position_prior(rank)
         + _CENTROID_WEIGHT * _dot_with_centroid(vector, centroid)
         + _TITLE_WEIGHT * _overlap(vector, title_terms)
-        for rank, vector in enumerate(vectors)
+        - _QUOTED_WEIGHT * _quoted_share(candidate.text)
+        for rank, (vector, candidate) in enumerate(zip(vectors, candidates, strict=True))
     ]
     leaning = [_needs_antecedent(lower) for lower in lowered]
     chosen = _select(scores, vectors, leaning, limit=sentences)
@@ -177,6 +184,14 @@ def _without_dateline(sentence: Sentence) -> Sentence:
     return Sentence(
         sentence.text[match.end() :], start, sentence.end, sentence.paragraph, sentence.index
     )
+
+
+def _quoted_share(sentence: str) -> float:
+    """The share of a sentence inside double quotation marks."""
+    if '"' not in sentence and "“" not in sentence:
+        return 0.0
+    quoted = sum(len(match) for match in _DOUBLE_QUOTED.findall(sentence))
+    return quoted / len(sentence)
 
 
 def _needs_antecedent(lowered: str) -> bool:

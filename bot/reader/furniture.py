@@ -41,6 +41,12 @@ MIN_ARTICLE_WORDS = 40
 _CAPTION_LABELS = frozenset({"image caption", "media caption", "video caption", "caption"})
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$")
+# Counters, codes and stray labels: "20", "101/211/219", "TT".
+_TRAILING_HEADLINE_WORDS = 20
+_INNER_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s+[\"'“‘«(]?[A-Z]")
+_NO_WORDS = re.compile(r"^(?:[\d\W_]+|[A-Z]{1,3})$")
+# A bare label over a list of other stories ("Read more:"), not a link to one ("Read more: …").
+_BARE_FOOTER_MARKERS = ("read more", "read also", "see also", "also read", "more", "related")
 # Photo credits closing a caption: "(Photo: X)", "REUTERS/Name", "Photo by X/AFP via Getty".
 _AGENCIES = (
     r"Getty Images|AFP|Reuters|REUTERS|AP|EPA|EPA-EFE|EFE|Xinhua|XINHUA|Anadolu|Shutterstock"
@@ -51,6 +57,8 @@ _CREDIT_END = re.compile(
     r"|\b(?:Photo|PHOTO|Photograph|Image|Picture|Credit|File photo)s?\s*:\s*[^.!?]{1,80}"
     rf"|(?:/|\bvia |©\s?)[^.!?/]{{0,60}}\b(?:{_AGENCIES})\b[^.!?]{{0,40}}"
     r"|\b(?:REUTERS|AFP|EPA|EPA-EFE|AP Photo|Xinhua|XINHUA)/[^.!?]{1,60})\s*\.?$"
+    # An agency's code after the caption's last sentence: "… in Riyadh. (SPA)", "… SPA".
+    r"|[.!?]\s*\(?[A-Z]{2,6}\)?$|\([^()]{1,60}/\s*[\w.]+\)$"
 )
 _MAX_CAPTION_WORDS = 60
 # Separators of breadcrumbs ("Home › World › Asia"); headlines do not use these.
@@ -99,8 +107,9 @@ def _starts_like(line: str, markers: Sequence[str], *, short_tail_ok: bool) -> b
 
 
 def is_footer_marker(line: str) -> bool:
-    """A line that opens the page footer ("Related articles", "Comments (12)")."""
-    return _starts_like(line, FOOTER_MARKERS, short_tail_ok=False)
+    """A line that opens the page footer ("Related articles", "Comments (12)", "Read more:")."""
+    bare = line.lower().strip(" .:!»›")
+    return bare in _BARE_FOOTER_MARKERS or _starts_like(line, FOOTER_MARKERS, short_tail_ok=False)
 
 
 def is_furniture(line: str) -> bool:
@@ -108,6 +117,7 @@ def is_furniture(line: str) -> bool:
     return (
         _starts_like(line, LONE_FURNITURE, short_tail_ok=True)
         or _URL_ONLY.match(line) is not None
+        or _NO_WORDS.match(line) is not None
         or is_timestamp(line)
         or is_byline(line)
         or is_caption(line)
@@ -182,7 +192,18 @@ def strip_furniture(lines: Sequence[str]) -> tuple[str, ...]:
         if not is_furniture(line):
             paragraphs.append(line)
             words += len(line.split())
+    while paragraphs and _is_trailing_headline(paragraphs[-1]):
+        paragraphs.pop()  # a teaser of the next story, tags, a cut-off line
     return tuple(paragraphs)
+
+
+def _is_trailing_headline(line: str) -> bool:
+    """A headline-like line at the foot of a page: an article ends with a sentence."""
+    return (
+        len(line.split()) <= _TRAILING_HEADLINE_WORDS
+        and not _SENTENCE_END.search(line)
+        and not _INNER_SENTENCE_END.search(line)
+    )
 
 
 # Labels outlets add to headlines: "(VIDEO)", "[PHOTOS]", "WATCH:".

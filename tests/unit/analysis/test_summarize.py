@@ -170,6 +170,8 @@ def test_a_quote_that_runs_on_into_the_next_paragraph_is_not_used() -> None:
         "KYIV, Ukraine (AP) — ",
         "New Delhi, Dec 3 (PTI): ",
         "(CNN) -- ",
+        "Example Press/Middle East: ",
+        "Details: ",
     ],
 )
 def test_datelines_are_not_summary_text(dateline: str) -> None:
@@ -219,3 +221,20 @@ def test_a_sentence_that_leans_on_an_earlier_one_never_opens_the_summary() -> No
 
         assert summary
         assert not summary[0].startswith(("Their", "He added"))
+
+
+def test_the_summary_prefers_reporting_to_quoted_words() -> None:
+    text = " ".join(
+        [
+            "Lithuania will double its defense spending over the next three years, the "
+            "president said on Friday.",
+            "“Lithuania will double defense spending over the next three years, and the money "
+            "will go to air defenses,” the president said.",
+            "The extra defense spending will pay for air defenses and a new brigade, the "
+            "defense ministry said.",
+        ]
+    )
+
+    summary = summarize(text, sentences=2)
+
+    assert not any(sentence.startswith("“") for sentence in summary)

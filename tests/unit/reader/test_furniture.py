@@ -43,6 +43,12 @@ ONE_PARAGRAPH = (
         "Jane Doe is a correspondent for the paper covering Central Europe.",
         "All news",
         "ads banner",
+        "The two ministers meet in Warsaw on Monday. (PAP)",
+        "The two ministers meet in Warsaw on Monday. PAP",
+        "The two ministers meet in Warsaw. (Polish Foreign Ministry/dpa)",
+        "20",
+        "101/211/219",
+        "TT",
     ],
 )
 def test_furniture_lines_are_cut_where_they_stand(line: str) -> None:
@@ -63,6 +69,8 @@ def test_a_caption_under_its_label_goes_with_the_label() -> None:
         "Home Secretary Jane Doe said the government would review the decision.",
         "The minister was a journalist before she entered politics.",
         "Updated figures show trade fell by a third in the first half of the year.",
+        "The plan was sent to the International Atomic Energy Agency (IAEA).",
+        "Both sides said talks would continue (AP).",
     ],
 )
 def test_article_sentences_that_look_like_furniture_stay(line: str) -> None:
@@ -71,6 +79,18 @@ def test_article_sentences_that_look_like_furniture_stay(line: str) -> None:
 
 def test_unrelated_stories_under_a_footer_marker_are_cut() -> None:
     lines = [LEAD, BODY, "Related Articles", "Pop star announces world tour", ONE_PARAGRAPH]
+
+    assert strip_furniture(lines) == (LEAD, BODY)
+
+
+def test_a_bare_read_more_over_other_stories_ends_the_article() -> None:
+    lines = [LEAD, BODY, "Read More:", "Pop star announces world tour", ONE_PARAGRAPH]
+
+    assert strip_furniture(lines) == (LEAD, BODY)
+
+
+def test_headlines_at_the_foot_of_the_page_are_not_article_text() -> None:
+    lines = [LEAD, BODY, "Pop star announces world tour", "PolandLithuania"]
 
     assert strip_furniture(lines) == (LEAD, BODY)
 
