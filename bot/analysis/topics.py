@@ -291,8 +291,7 @@ def country_name(code: str) -> str:
     if code in COUNTRY_NAMES:
         return COUNTRY_NAMES[code]
     country = pycountry.countries.get(alpha_2=code)
-    name: str = getattr(country, "common_name", None) or getattr(country, "name", code)
-    return name
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code))
 
 
 def describe(follow: Follow) -> str:
