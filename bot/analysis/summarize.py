@@ -48,6 +48,9 @@ _POSITION_DECAY = 0.5
 _CENTROID_WEIGHT = 0.6
 _TITLE_WEIGHT = 0.35
 _REDUNDANCY_WEIGHT = 0.4
+# Pages repeat their lead in a standfirst or under a dateline in other words: past this
+# similarity to a chosen sentence, a sentence only says it again.
+_NEAR_DUPLICATE = 0.6
 # A digest reports what happened; a sentence that is mostly someone's words says it less well.
 _QUOTED_WEIGHT = 0.3
 
@@ -360,6 +363,8 @@ def _select(
             for j in chosen[compared[i] :]:
                 repeat[i] = max(repeat[i], _cosine(vectors[i], vectors[j]))
             compared[i] = len(chosen)
+            if repeat[i] > _NEAR_DUPLICATE:
+                continue  # says again what a chosen sentence says
             gain = scores[i] - _REDUNDANCY_WEIGHT * repeat[i]
             if gain > best_gain or (gain == best_gain and i < best):
                 best, best_gain = i, gain

@@ -238,3 +238,20 @@ def test_the_summary_prefers_reporting_to_quoted_words() -> None:
     summary = summarize(text, sentences=2)
 
     assert not any(sentence.startswith("“") for sentence in summary)
+
+
+def test_a_lead_said_again_in_other_words_is_not_repeated() -> None:
+    text = " ".join(
+        [
+            "Poland and Lithuania agreed on Monday to reopen the border crossing at Budzisko.",
+            "Poland and Lithuania agreed on Monday to reopen the Budzisko border crossing soon.",
+            "Weather was mild.",
+            "Some lorries waited for weeks at the frontier, drivers told local radio stations.",
+            "Hauliers in both countries welcomed the decision of the two governments.",
+        ]
+    )
+
+    summary = summarize(text, sentences=2, title="Poland and Lithuania reopen Budzisko crossing")
+
+    assert len(summary) == 2
+    assert sum("Budzisko" in sentence for sentence in summary) == 1
