@@ -137,3 +137,9 @@ def test_a_headline_repeated_under_itself_is_not_text() -> None:
     page = f"{headline} | Example News\n{headline}\n{LEAD}\n"
 
     assert clean_plain_text(page) == (headline, (LEAD,))
+
+
+def test_a_long_first_line_cut_off_mid_sentence_is_text_not_a_title() -> None:
+    cut_off = ONE_PARAGRAPH.removesuffix(" for weeks.")
+
+    assert clean_plain_text(cut_off + "\n") == ("", (cut_off,))
