@@ -17,6 +17,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from bot.analysis.topics import country_name
 from bot.models import Digest, DigestStory, Quote
 
 # Bot API: 4096 characters per message, counted in UTF-16 code units. We count the HTML source,
@@ -126,7 +127,8 @@ def _story_pieces(story: DigestStory) -> list[_Piece]:
     sentences = [s for s in map(_clean, story.summary) if s]
     pieces += [_Piece("\n" if i == 0 else " ", s) for i, s in enumerate(sentences)]
     pieces += [p for p in map(_quote_piece, _chosen_quotes(story.quotes)) if p is not None]
-    tags = [_hashtag(c.upper()) for c in story.countries] + [_hashtag(t) for t in story.themes]
+    countries = [_hashtag(country_name(c.upper())) for c in story.countries]
+    tags = countries + [_hashtag(t) for t in story.themes]
     tags = list(dict.fromkeys(t for t in tags if t))
     if tags:
         pieces.append(_Piece("\n", " ".join(f"#{t}" for t in tags)))

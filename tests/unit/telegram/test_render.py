@@ -269,7 +269,7 @@ def test_realistic_digest_reads_as_intended(india_russia: Digest) -> None:
         "— Sergey Lavrov, Russian Foreign Minister</blockquote>"
     ) in message
     assert "An unimportant aside" not in message  # only key quotes when some are marked
-    assert message.endswith("\n#IN #RU #diplomacy #energy_security")
+    assert message.endswith("\n#India #Russia #diplomacy #energy_security")
     assert "javascript" not in message
 
 
