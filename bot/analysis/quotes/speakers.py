@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.analysis.lexicon import ROLE_HEADS, ROLE_MODIFIERS
 from bot.analysis.quotes.names import (
     NAME,
     NAME_RE,
@@ -22,6 +23,7 @@ from bot.analysis.quotes.names import (
     strip_titles,
     word_list,
 )
+from bot.analysis.quotes.roles import clean_role, role_from_apposition
 from bot.analysis.regex_trie import longest_first
 
 _VERBS = word_list(
@@ -70,6 +72,7 @@ _PREPOSITIONS = frozenset(
     """
     )
 )
+_CONNECTORS = frozenset(word_list("of for and"))
 _NAME_END = r"(?=\s*(?:[,;:.!?(]|$|\s(?:of|in|on|at|during|after|before|when|while|who|as|to)\b))"
 _AFTER_VERB_NAME_RE = re.compile(
     rf"\s*(?P<pre>(?:[\w’'/.-]+\s+){{0,4}}?)(?P<name>{NAME}){_NAME_END}"
@@ -82,10 +85,12 @@ _AFTER_VERB_NP_RE = re.compile(
     rf"\s*(?P<np>{_PRONOUN}|(?i:{'|'.join(sorted(_DETERMINERS))})\s+[^,;:.!?\"“”]{{1,60}}?)"
     r"(?=\s*(?:[,;:.!?]|$|\s(?:in|on|at|during|after|before|when|while|who|as|to|of)\s))"
 )
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])")
+_COMMA_RE = re.compile(r",\s+")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 _WHO_CUT_RE = re.compile(r"\s+(?:of|from|at|in|on|during|with|for)\s.*$")
 _AUX_TAIL_RE = re.compile(rf"\s*{_AUX}$")
-_ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
+_RELATIVE_TAIL_RE = re.compile(r",\s+who\s+(?:\w+\s+){0,2}$")
 _BOUNDARY_WORDS = frozenset(
     word_list(
         """
@@ -118,6 +123,27 @@ _STOP_SUBJECT = frozenset(
     """
     )
 )
+# Verbs that make their subject a speaker wherever they stand ("called for", "described",
+# "read" say too little about who is talking).
+_SPEAKING = _INVERTING | frozenset(word_list("told tells stressed emphasized pointed"))
+_TITLE_WORD = rf"(?:[A-Z][\w’'.-]*|{longest_first(ROLE_HEADS | ROLE_MODIFIERS | {'the'})})"
+# A name right before a speech verb, or a speech verb (and title words) right before a name:
+# that person speaks here.
+SPEECH_AFTER_RE = re.compile(rf"[^\S\n]+{_AUX}(?:{longest_first(_SPEAKING)})\b")
+SPEECH_BEFORE_RE = re.compile(
+    rf"\b(?:{longest_first(_INVERTING)})[^\S\n]+(?:{_TITLE_WORD}[^\S\n]+){{0,4}}$"
+)
+# ", he said" inside a sentence: what the sentence says is someone else's reported speech.
+REPORTED_RE = re.compile(rf",\s+(?:he|she|they)\s+{_AUX}{VERB}\b")
+# "the ministry said", "the E3 ministers added": a group or an institution speaks.
+GROUP_SPEECH_RE = re.compile(
+    rf"\b[Tt]he\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+)\s+{_AUX}{VERB}\b"
+)
+# Right after a closing mark: ", Biden told reporters", ", he said", ", said Smith".
+_ATTRIBUTED_RE = re.compile(
+    rf"[^\S\n]*(?:(?:{NAME}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he[^\S\n]+\w+)[^\S\n]+(?:\w+[^\S\n]+)?{VERB}"
+    rf"|{VERB}[^\S\n]+[A-Z])\b"
+)
 _ING = frozenset(
     word_list("saying telling adding noting arguing writing asking explaining tweeting")
 )
@@ -131,16 +157,14 @@ class Attribution:
     role: str | None = None
 
 
-def role_from_apposition(appos: str) -> str | None:
-    """A short role from an apposition: first clause, long tails trimmed."""
-    role = _ROLE_CUT_RE.sub("", appos.strip(" ,.")).strip()
-    first = role.split()[0].lower() if role else ""
-    if not role or (role[0].isupper() and first not in _DETERMINERS) or _HEAD_VERB_RE.search(role):
-        return None
-    for cut in (" and ", " at ", " of the "):
-        if len(role) > 70 and cut in role:
-            role = role[: role.index(cut)]
-    return role if 2 <= len(role.split()) <= 15 else None
+def attributed_at(text: str, pos: int) -> bool:
+    """Whether a speech verb and its subject follow right after ``pos`` (a closing mark)."""
+    return _ATTRIBUTED_RE.match(text, pos) is not None
+
+
+def has_speech_verb(text: str) -> bool:
+    """Whether ``text`` holds a speech verb: a clause ("Merz said …"), not a role."""
+    return _HEAD_VERB_RE.search(text) is not None
 
 
 def parse_who(who: str) -> Attribution | None:
@@ -154,20 +178,39 @@ def parse_who(who: str) -> Attribution | None:
     if len(words) == 1 and words[0].lower() in PRONOUNS:
         return Attribution(words[0].lower() if words[0] != "I" else "I")
     names = [m for m in NAME_RE.finditer(head) if clean_name(m.group())]
-    role = role_from_apposition(appos) if appos else None
+    role = role_from_apposition(appos, has_verb=has_speech_verb(appos))
     if names and names[-1].end() == len(head):
-        speaker = clean_name(names[-1].group()) or ""
-        pre = head[: names[-1].start()].strip()
-        if is_organization(speaker) or pre.lower() in _DETERMINERS:
-            # "the Kremlin", "the State Department": the article belongs to the name.
-            return Attribution(f"{pre.lower()} {speaker}".strip(), role)
-        title, bare = strip_titles(speaker)
-        title = " ".join(t for t in (pre, title) if t)
-        return Attribution(bare or speaker, role or (title or None))
+        return _named_subject(head, names, role)
+    if words[0].lower() in _PREPOSITIONS:
+        return None  # "At today's press conference": an adverbial, not a subject
     if words[0].lower() in _DETERMINERS or any(w.endswith(("'s", "’s")) for w in words[:-1]):
         lowered = words[0].lower() in _DETERMINERS
         return Attribution(head[0].lower() + head[1:] if lowered else head, role)
     return None
+
+
+def _named_subject(head: str, names: list[re.Match[str]], role: str | None) -> Attribution:
+    """The speaker among the names of a subject phrase, with the title words before it."""
+    chosen = names[-1]
+    for earlier in names[:-1]:
+        between = head[earlier.end() : chosen.start()].split()
+        # "Czech Foreign Minister Josef Zieleniec accompanying Christopher": a participle
+        # between two names makes the first one the subject ("Trump campaign spokesman Jason
+        # Miller" and "Tulsa police Chief Chuck Jordan" name the second).
+        if between and between[0].islower() and between[0].endswith(("ing", "ed")):
+            chosen = earlier
+            break
+    speaker = clean_name(chosen.group()) or ""
+    pre = head[: chosen.start()].strip()
+    if is_organization(speaker) or pre.lower() in _DETERMINERS:
+        # "the Kremlin", "the State Department": the article belongs to the name.
+        return Attribution(f"{pre.lower()} {speaker}".strip(), role)
+    title, bare = strip_titles(speaker)
+    last = pre.split()[-1].lower().removesuffix("’s").removesuffix("'s") if pre else ""
+    if last not in ROLE_HEADS:
+        pre = ""  # "In a Bloomberg interview Trump": an adverbial, no title
+    title = " ".join(t for t in (pre, title) if t)
+    return Attribution(bare or speaker, role or clean_role(title))
 
 
 def _after_verb(rest: str) -> Attribution | None:
@@ -215,11 +258,20 @@ def _plausible_who(who: str) -> bool:
 
 
 def after_quote_in_sentence(rest: str) -> Attribution | None:
-    """``A cashier who “…” is held accountable, Warren said.``"""
+    """``A cashier who “…” is held accountable, Warren said.`` / ``…, said spokesman X.``"""
+    end = _SENTENCE_END_RE.search(rest)
+    rest = rest[: end.start() + 1] if end is not None else rest
     match = _SENTENCE_END_ATTRIBUTION_RE.search(rest)
-    if match is None:
-        return None
-    return parse_who(match.group("who") or match.group("who2"))
+    found = parse_who(match.group("who") or match.group("who2")) if match is not None else None
+    if found is not None:
+        return found
+    for comma in _COMMA_RE.finditer(rest):
+        clause = rest[comma.end() :]
+        verb_first = _VERB_FIRST_RE.match(clause)
+        found = _after_verb(clause[verb_first.end() :]) if verb_first is not None else None
+        if found is not None and (found.speaker or "")[:1].isupper():
+            return found
+    return None
 
 
 def _dash(tail: str) -> Attribution | None:
@@ -290,6 +342,12 @@ def _trailing_phrase(before: str) -> str:
 
 def _subject_before(before: str) -> Attribution | None:
     """The subject of a speech verb: the words right before it, or before an apposition."""
+    relative = _RELATIVE_TAIL_RE.search(before)
+    if relative is not None:
+        # "a Mlada fronta Dnes reader, who wrote …": the relative pronoun's antecedent.
+        words = _trailing_phrase(before[: relative.start()]).split()
+        cut = max((i for i, w in enumerate(words) if w.lower() in _DETERMINERS), default=0)
+        return parse_who(" ".join(words[cut:])) if words else None
     before = _AUX_TAIL_RE.sub("", before).rstrip()
     if not before.endswith(","):
         phrase = _trailing_phrase(before)

@@ -1,0 +1,203 @@
+"""Per-article state shared by the attribution of successive quotes.
+
+One pass over the names of the article gives their full forms, roles and genders and the
+people who speak; ``Context.resolve`` then turns what a quote's attribution says ("he",
+"it", "the spokeswoman", "Lin") into the person or body meant, in full, with their role.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from bot.analysis.quotes.names import (
+    NAME_RE,
+    ORG_WORDS,
+    PRONOUNS,
+    clean_name,
+    is_heading,
+    is_organization,
+    sentence_starts,
+    strip_titles,
+)
+from bot.analysis.quotes.people import (
+    Mention,
+    NameIndex,
+    resolve_pronoun,
+    subject_mentions,
+)
+from bot.analysis.quotes.places import is_place
+from bot.analysis.quotes.roles import clean_role, role_from_apposition, title_before
+from bot.analysis.quotes.speakers import (
+    GROUP_SPEECH_RE,
+    REPORTED_RE,
+    SPEECH_AFTER_RE,
+    SPEECH_BEFORE_RE,
+    Attribution,
+    has_speech_verb,
+)
+
+# ", head of the Center for Indian Studies," right after a name.
+_APPOSITION_RE = re.compile(r",[^\S\n]+([^,.;:\"“”\n]{3,240}?)[,.;]")
+_GENDERS = {"he": "m", "she": "f"}
+_SPEECH_BEFORE_WINDOW = 60  # characters before a name where "said" makes it the speaker
+_HEADLINE_RUN_SPACES = 2  # three capitalised words or more on a heading line
+
+
+def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
+    """Full names, roles and honorific genders, and who speaks where, in one pass."""
+    index = NameIndex()
+    speaking: list[Mention] = []
+    for match in NAME_RE.finditer(text):
+        raw = match.group()
+        start, end = match.span()
+        comma = text.startswith(",", end)
+        speaks = SPEECH_AFTER_RE.match(text, end) is not None or (
+            SPEECH_BEFORE_RE.search(text, max(0, start - _SPEECH_BEFORE_WINDOW), start) is not None
+        )
+        if not comma and not speaks and raw.isalpha():
+            continue  # one bare word, no apposition, not speaking: nothing to learn
+        name = clean_name(raw)
+        if name is None or not (end - start > 3 or comma):
+            continue  # "US", "UN" alone tell nothing
+        if name.endswith(("'s", "’s")):
+            # "Warren Christopher's last stop, …": a full name, but the apposition is not his.
+            name, comma = name[:-2], False
+            speaks = False
+        if name.count(" ") >= _HEADLINE_RUN_SPACES and is_heading(text, start):
+            continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
+        role = _role_at(text, match, name, comma=comma) if comma or " " in name else None
+        if role and comma and " " not in name and is_place(name):
+            role = None  # "In Tulsa, an unarmed man …": a place has no role
+        gender = (
+            "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
+        )
+        if role or gender or " " in name:
+            index.add(name, role=role, gender=gender)
+        if speaks and not is_organization(name):
+            speaking.append(Mention(start, name, speaking=True))
+    return index, speaking
+
+
+def _role_at(text: str, match: re.Match[str], name: str, *, comma: bool) -> str | None:
+    """The role an apposition after the name gives, else the title before or inside it."""
+    if comma:
+        apposition = _APPOSITION_RE.match(text, match.end())
+        if apposition is not None:
+            words = apposition.group(1)
+            role = role_from_apposition(words, has_verb=has_speech_verb(words))
+            if role:
+                return role
+    title, bare = strip_titles(name)
+    start = match.start() + match.group().find(name.split()[0])
+    inside = ""
+    if title:
+        # The title as written, with what sticks to its first word ("RFE/RL President").
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        inside = text[start : match.start() + match.group().rfind(bare)]
+    before = title_before(text, start, continued=bool(title))
+    return clean_role(" ".join(part for part in (before, inside) if part))
+
+
+class Context:
+    """The article's text, sentence starts, names and the speakers found so far."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = sentence_starts(text)
+        self.index, speaking = _index_names(text)
+        self.mentions = subject_mentions(text, self.starts, self.index, speaking)
+        self.groups: list[tuple[int, Attribution]] = []  # bodies and groups that spoke
+        self._reported: set[int] | None = None
+        self._group_events_read = False
+
+    def remember(self, pos: int, name: str) -> None:
+        positions = [m.pos for m in self.mentions]
+        self.mentions.insert(bisect.bisect_left(positions, pos), Mention(pos, name, True))
+
+    def is_name(self, word: str) -> bool:
+        """Whether the article uses ``word`` as a name somewhere other than opening a sentence."""
+        if self.index.is_person(word) or word.lower() in self.index.full:
+            return True
+        return re.search(rf"[a-z,;][^\S\n]+{re.escape(word)}\b", self.text) is not None
+
+    def sentence_end(self, pos: int) -> int:
+        """Where the sentence holding ``pos`` ends (the next one's start)."""
+        at = bisect.bisect_right(self.starts, pos)
+        return self.starts[at] if at < len(self.starts) else len(self.text)
+
+    def resolve(self, found: Attribution, pos: int, *, said_at: int | None = None) -> Attribution:
+        """The person or body ``found`` stands for at ``pos``, in full and with a role.
+
+        The speaker is remembered as speaking at ``said_at`` (the end of the attribution), so
+        that a later "he said" goes to them rather than to a name inside their attribution.
+        """
+        speaker = found.speaker or ""
+        lowered = speaker.lower()
+        if lowered in ("it", "they"):
+            return self._last_group(pos, plural=lowered == "they") or Attribution(None)
+        if lowered in PRONOUNS:
+            named = None
+            if lowered in ("he", "she"):
+                reported = self._reported_mentions()
+                named = resolve_pronoun(lowered, pos, self.mentions, self.index, reported=reported)
+            if named is None:
+                return Attribution(None)  # "I", "we", or nobody to point at
+            # "she said" of Melanie tells that a later "he" is someone else.
+            self.index.add(named, gender=_GENDERS.get(lowered))
+            speaker = named
+        elif speaker[:1].islower() or is_organization(speaker):
+            self.groups.append((pos if said_at is None else said_at, found))
+            return found  # "the report", "a source", "the Kremlin": no person to look up
+        full = self.index.resolve(speaker)
+        self.remember(pos if said_at is None else said_at, full)
+        return Attribution(full, _fuller_role(found.role, self.index.role_of(full)))
+
+    def _reported_mentions(self) -> set[int]:
+        """Sentence subjects inside reported speech: "Biden gave the order …, he said"."""
+        if self._reported is None:
+            self._reported = set()
+            for mention in self.mentions:
+                if mention.speaking:
+                    continue
+                end = self.sentence_end(mention.pos)
+                if REPORTED_RE.search(self.text, mention.pos, end):
+                    self._reported.add(mention.pos)
+        return self._reported
+
+    def _last_group(self, pos: int, *, plural: bool) -> Attribution | None:
+        """The last body ("it") or group ("they") that spoke before ``pos``."""
+        self._read_group_events()
+        for at, found in sorted(self.groups, key=lambda g: g[0], reverse=True):
+            if at < pos and _is_plural(found.speaker or "") == plural:
+                return found
+        return None
+
+    def _read_group_events(self) -> None:
+        """Bodies and groups speaking outside quotes: "the ministry said in a statement"."""
+        if self._group_events_read:
+            return
+        self._group_events_read = True
+        for match in GROUP_SPEECH_RE.finditer(self.text):
+            phrase = match.group("np")
+            head = phrase.split()[-1].lower().strip("’'")
+            if head in ORG_WORDS or head.endswith("s") or is_organization(phrase):
+                named = clean_name(phrase) if phrase[:1].isupper() else None
+                self.groups.append((match.start(), Attribution(f"the {named or phrase}")))
+
+
+def _fuller_role(here: str | None, known: str | None) -> str | None:
+    """The role given at the quote, unless the article's is the same one written out more fully."""
+    if here and known and here in known:
+        return known
+    return here or known
+
+
+def _is_plural(speaker: str) -> bool:
+    """ "the ministers", "the E3", "Britain and France" speak as "they"; a ministry as "it"."""
+    words = speaker.split()
+    if not words:
+        return False
+    last = words[-1]
+    return " and " in speaker or (last.islower() and last.endswith("s") and last[-2:] != "ss")

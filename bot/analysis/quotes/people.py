@@ -1,0 +1,185 @@
+"""Who is who across one article: full names, roles, genders, and whom a pronoun means.
+
+A person is introduced once in full ("Chinese foreign ministry spokeswoman Lin Wei") and then
+called by one name ("Lin", "Wei"), a description ("the spokeswoman") or a pronoun. The
+``NameIndex`` keeps the full forms; the mentions list keeps, in order, the people who open a
+sentence or speak, so that "he said" goes to the last person speaking rather than to anyone
+named in passing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.analysis.quotes.names import (
+    NAME_RE,
+    clean_name,
+    is_country,
+    is_heading,
+    is_organization,
+    strip_titles,
+)
+
+
+@dataclass
+class NameIndex:
+    """Full names, roles and genders given anywhere in the article."""
+
+    full: dict[str, str] = field(default_factory=dict)  # last name → fullest name
+    first: dict[str, str | None] = field(default_factory=dict)  # first name → name, None: shared
+    roles: dict[str, str] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, *, role: str | None = None, gender: str | None = None) -> None:
+        _, bare = strip_titles(name)
+        words = bare.split()
+        if not words:
+            return
+        last = words[-1].lower()
+        if len(words) > len(self.full.get(last, "").split()):
+            self.full[last] = bare
+        if len(words) == 2 and not is_organization(bare):
+            # "Lin Wei" is "Lin" later when the family name comes first.
+            first = words[0].lower()
+            known = self.first.get(first, bare)
+            self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
+        if role and last not in self.roles:
+            self.roles[last] = role
+        if gender and last not in self.genders:
+            self.genders[last] = gender
+
+    def _key(self, name: str) -> str:
+        """The last-name key of ``name``, or of the full name its first word stands for."""
+        words = name.split()
+        if not words:
+            return ""
+        last = words[-1].lower()
+        if len(words) == 1 and last not in self.full:
+            full = self.first.get(last)
+            if full:
+                return full.split()[-1].lower()
+        return last
+
+    def resolve(self, name: str) -> str:
+        """The fullest form of ``name`` the article gives ("Shaumyan" → "Tatyana Shaumyan")."""
+        title, bare = strip_titles(name)
+        words = bare.split()
+        if not words:
+            return name
+        full = self.full.get(self._key(bare), bare)
+        if len(full.split()) >= len(words) and (
+            full.endswith(words[-1]) or full.startswith(words[0])
+        ):
+            return full
+        return bare or title
+
+    def is_person(self, name: str) -> bool:
+        """Whether the article gives ``name`` a first name, a role or a gender."""
+        key = self._key(name)
+        full = self.full.get(key, "")
+        named = len(full.split()) >= 2 and not is_organization(full)
+        return named or key in self.roles or key in self.genders
+
+    def role_of(self, name: str) -> str | None:
+        return self.roles.get(self._key(name))
+
+    def gender_of(self, name: str) -> str | None:
+        return self.genders.get(self._key(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person named at ``pos``: opening a sentence, or ``speaking`` (subject of a speech verb)."""
+
+    pos: int
+    name: str
+    speaking: bool = False
+
+
+_PRONOUN_OPENING_RE = re.compile(r"(He|She|His|Her)\b")
+_GENDER_OF_PRONOUN = {"He": "m", "His": "m", "She": "f", "Her": "f"}
+
+
+def subject_mentions(
+    text: str, starts: Sequence[int], index: NameIndex, speaking: Sequence[Mention] = ()
+) -> list[Mention]:
+    """People who open a sentence or speak: whom a later "he" or "she" most likely means.
+
+    A sentence that opens with "He"/"She" tells the gender of the person who spoke last in the
+    sentence before (or, when nobody spoke there, of the one it opened with). Headings, bylines
+    and captions name no subject.
+    """
+    mentions = sorted(speaking, key=lambda m: m.pos)
+    positions = [m.pos for m in mentions]
+    previous_start = 0
+    for start in starts:
+        if not "A" <= text[start : start + 1] <= "Z":
+            previous_start = start  # names and these pronouns open with a capital
+            continue
+        pronoun = _PRONOUN_OPENING_RE.match(text, start)
+        if pronoun is not None:
+            before = _last_in(mentions, positions, previous_start, start)
+            if before is not None:
+                index.add(before.name, gender=_GENDER_OF_PRONOUN[pronoun.group(1)])
+        previous_start = start
+        match = NAME_RE.match(text, start) if pronoun is None else None
+        if match is None or (text[start - 1 : start] in ("\n", "") and is_heading(text, start)):
+            continue
+        name = clean_name(match.group())
+        if name and _may_be_person(name, index) and text[match.end() : match.end() + 1] in " ,":
+            at = bisect.bisect_left(positions, start)
+            mentions.insert(at, Mention(start, name))
+            positions.insert(at, start)
+    return mentions
+
+
+def _may_be_person(name: str, index: NameIndex) -> bool:
+    """Not a body, and not a lone capitalised word the article never uses as a name."""
+    if is_organization(name):
+        return False
+    return " " in name or name.lower() in index.full or index.is_person(name)
+
+
+def _last_in(
+    mentions: Sequence[Mention], positions: Sequence[int], start: int, end: int
+) -> Mention | None:
+    """Who spoke last between ``start`` and ``end``, else who opened that stretch."""
+    first, last = bisect.bisect_left(positions, start), bisect.bisect_left(positions, end)
+    inside = mentions[first:last]
+    speakers = [m for m in inside if m.speaking]
+    if speakers:
+        return speakers[-1]
+    return inside[0] if inside else None
+
+
+def resolve_pronoun(
+    pronoun: str,
+    pos: int,
+    mentions: Sequence[Mention],
+    index: NameIndex,
+    *,
+    reported: set[int] | None = None,
+) -> str | None:
+    """The last person named before ``pos`` whom ``pronoun`` can refer to.
+
+    ``reported`` holds positions of mentions inside someone else's reported speech ("Biden
+    gave the order …, he said"): the person named there is talked about, not talking.
+    """
+    wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
+    positions = [m.pos for m in mentions]
+    fallback: str | None = None
+    for i in range(bisect.bisect_left(positions, pos) - 1, -1, -1):
+        mention = mentions[i]
+        if (reported and mention.pos in reported) or is_country(mention.name):
+            continue
+        gender = index.gender_of(mention.name)
+        if wanted is not None and gender not in (None, wanted):
+            continue
+        # A one-word subject ("Moscow signed …") may be a place; prefer someone known as a person.
+        if mention.speaking or gender is not None or index.is_person(mention.name):
+            return mention.name
+        fallback = fallback or mention.name
+    return fallback

@@ -1,0 +1,108 @@
+"""A speaker's role: the title before a name, or the apposition after it.
+
+"German Chancellor Friedrich Merz" and "Foreign Ministry spokesperson Zhao Lijian" carry the
+role before the name; "Merz, the chancellor," and "Lin Wei, Chinese foreign ministry
+spokeswoman," after it. A form of address ("Mr") and a relative clause ("who said …") are
+never roles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.lexicon import HONORIFICS, ROLE_HEADS, ROLE_MODIFIERS
+from bot.analysis.quotes.names import NOT_NAME, word_list
+
+# A role longer than this is a clause, not a title.
+MAX_ROLE_WORDS = 15
+MAX_TITLE_WORDS = 8
+_RELATIVES = frozenset(word_list("who whom whose which that where when while"))
+_CONNECTORS = frozenset(word_list("of for and"))
+_PREPOSITIONS = frozenset(word_list("of to for at in on with from"))
+_DETERMINERS = frozenset(word_list("the a an"))
+_ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
+_QUOTE_CHARS = frozenset('"“”«»')
+_WORD_BEFORE_RE = re.compile(r"([^\s,;:()\"“”]+)[^\S\n]+$")
+_LONG_ROLE_CHARS = 70
+
+
+def clean_role(role: str | None) -> str | None:
+    """``role`` without stray punctuation and forms of address; None when nothing is left."""
+    if not role:
+        return None
+    words = role.strip(" ,.;:—–-").split()
+    while words and words[0].lower() in HONORIFICS:
+        words.pop(0)
+    while words and words[-1].lower() in HONORIFICS:
+        words.pop()
+    if not words or words[0].lower() in _RELATIVES or len(words) > MAX_ROLE_WORDS:
+        return None
+    cleaned = " ".join(words)
+    return None if _QUOTE_CHARS & set(cleaned) else cleaned
+
+
+def _lower(word: str) -> str:
+    return word.lower().strip(".,").removesuffix("’s").removesuffix("'s")
+
+
+def title_before(text: str, start: int, *, continued: bool = False) -> str | None:
+    """Role words right before the name at ``start``: "EU foreign policy chief" Kaja Kallas.
+
+    The word next to the name must head a role, unless ``continued`` (the name's own run began
+    with title words: "… and Security Policy Kaja Kallas"); before it come capitalised words,
+    role modifiers and "of"/"for"/"and" between them, up to a determiner, verb or punctuation.
+    """
+    words: list[str] = []
+    end = start
+    while len(words) < MAX_TITLE_WORDS:
+        match = _WORD_BEFORE_RE.search(text, max(0, end - 40), end)
+        if match is None:
+            break
+        word = match.group(1)
+        lowered = _lower(word)
+        if not words and not continued and lowered not in ROLE_HEADS:
+            return None
+        fits = word[:1].isupper() or lowered in ROLE_HEADS or lowered in ROLE_MODIFIERS
+        if lowered in _DETERMINERS or not (fits or lowered in _CONNECTORS):
+            break
+        if word[:1].isupper() and lowered in NOT_NAME:
+            break  # "On Monday", "In Brussels": a sentence word, not part of a title
+        words.insert(0, word)
+        end = match.start()
+    while words and _lower(words[0]) in _CONNECTORS:
+        words.pop(0)
+    if continued:
+        return " ".join(words) if _has_role_head(words) >= 0 else None
+    return clean_role(" ".join(words)) if words else None
+
+
+def _has_role_head(words: list[str]) -> int:
+    """Index of the last word of ``words`` that heads a role, or -1."""
+    for i in range(len(words) - 1, -1, -1):
+        if _lower(words[i]) in ROLE_HEADS:
+            return i
+    return -1
+
+
+def role_from_apposition(appos: str, *, has_verb: bool = False) -> str | None:
+    """A short role from an apposition: first clause, long tails trimmed.
+
+    A lower-case apposition ("the chancellor", "a law professor") is a role as it stands; a
+    capitalised one ("Chinese foreign ministry spokeswoman") only when a role noun heads it
+    and no other name follows that noun. ``has_verb`` rejects a clause ("Merz said …").
+    """
+    role = _ROLE_CUT_RE.sub("", appos.strip(" ,.")).strip()
+    words = role.split()
+    if not words or has_verb or words[0].lower() in _RELATIVES:
+        return None
+    if words[0][0].isupper() and words[0].lower() not in _DETERMINERS:
+        head = _has_role_head(words)
+        after = words[head + 1 :]
+        if head < 0 or (after and after[0].lower() not in _PREPOSITIONS):
+            return None
+    elif len(words) == 1 and words[0].lower() not in ROLE_HEADS:
+        return None
+    for cut in (" and ", " at ", " of the "):
+        if len(role) > _LONG_ROLE_CHARS and cut in role:
+            role = role[: role.index(cut)]
+    return clean_role(role)
