@@ -17,6 +17,7 @@ from bot.analysis.quotes.names import (
     clean_name,
     is_heading,
     is_organization,
+    sentence_start_before,
     sentence_starts,
     strip_titles,
 )
@@ -30,11 +31,13 @@ from bot.analysis.quotes.places import is_place
 from bot.analysis.quotes.roles import clean_role, role_from_apposition, title_before
 from bot.analysis.quotes.speakers import (
     GROUP_SPEECH_RE,
+    INVERTING_VERB_RE,
     REPORTED_RE,
     SPEECH_AFTER_RE,
-    SPEECH_BEFORE_RE,
+    TITLE_GAP_RE,
     Attribution,
     has_speech_verb,
+    plural_subject,
 )
 
 # ", head of the Center for Indian Studies," right after a name.
@@ -48,13 +51,12 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
     """Full names, roles and honorific genders, and who speaks where, in one pass."""
     index = NameIndex()
     speaking: list[Mention] = []
+    verbs = [m.end() for m in INVERTING_VERB_RE.finditer(text)]
     for match in NAME_RE.finditer(text):
         raw = match.group()
         start, end = match.span()
         comma = text.startswith(",", end)
-        speaks = SPEECH_AFTER_RE.match(text, end) is not None or (
-            SPEECH_BEFORE_RE.search(text, max(0, start - _SPEECH_BEFORE_WINDOW), start) is not None
-        )
+        speaks = SPEECH_AFTER_RE.match(text, end) is not None or _said_before(text, start, verbs)
         if not comma and not speaks and raw.isalpha():
             continue  # one bare word, no apposition, not speaking: nothing to learn
         name = clean_name(raw)
@@ -77,6 +79,14 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
         if speaks and not is_organization(name):
             speaking.append(Mention(start, name, speaking=True))
     return index, speaking
+
+
+def _said_before(text: str, start: int, verb_ends: list[int]) -> bool:
+    """Whether "said" (and title words) stand right before the name at ``start``."""
+    at = bisect.bisect_right(verb_ends, start) - 1
+    if at < 0 or start - verb_ends[at] > _SPEECH_BEFORE_WINDOW:
+        return False
+    return TITLE_GAP_RE.fullmatch(text, verb_ends[at], start) is not None
 
 
 def _role_at(text: str, match: re.Match[str], name: str, *, comma: bool) -> str | None:
@@ -167,12 +177,18 @@ class Context:
         return self._reported
 
     def _last_group(self, pos: int, *, plural: bool) -> Attribution | None:
-        """The last body ("it") or group ("they") that spoke before ``pos``."""
+        """The last body ("it") or group ("they") that spoke before ``pos``; for "they", else
+        the group the sentence before opens with ("Officials from both sides have met")."""
         self._read_group_events()
         for at, found in sorted(self.groups, key=lambda g: g[0], reverse=True):
             if at < pos and _is_plural(found.speaker or "") == plural:
                 return found
-        return None
+        own = sentence_start_before(self.starts, pos)
+        if not plural or own == 0:
+            return None
+        previous = sentence_start_before(self.starts, own - 1)
+        group = plural_subject(self.text[previous:own])
+        return Attribution(group) if group else None
 
     def _read_group_events(self) -> None:
         """Bodies and groups speaking outside quotes: "the ministry said in a statement"."""

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from bot.analysis.lexicon import ROLE_HEADS
 from bot.analysis.quotes.names import PRONOUNS, is_organization
 from bot.analysis.quotes.speakers import attributed_at
 from bot.models import Quote
@@ -32,6 +33,7 @@ _TOPIC_BONUS = 0.3  # shares words with the headline or the summary: on the stor
 _ACRONYM_MAX = 6  # "AFP", "CCTV", "TASS": an outlet or body, not a person
 _OPENERS = "[(…. '\"“‘«"
 _CLOSERS = " '\"”’»"
+_OPENING_MARKS = "'\"“‘«„‚"
 # What may stand between a sentence start and a whole statement's opening mark.
 _LEAD_IN_RE = re.compile(r"(?:^|[:,—–•*-]|[.!?][\"”’']?)\s*$")
 
@@ -50,7 +52,9 @@ def is_named_person(quote: Quote) -> bool:
     if len(speaker) < 2 or not speaker[:1].isupper() or speaker.lower() in PRONOUNS:
         return False
     acronym = speaker.isupper() and len(speaker) <= _ACRONYM_MAX
-    return not acronym and not is_organization(speaker)
+    # "Reporter", "Moderator" from a transcript's labels name a part, not a person.
+    part = " " not in speaker and speaker.lower() in ROLE_HEADS
+    return not acronym and not part and not is_organization(speaker)
 
 
 def is_whole_statement(quote: Quote, text: str) -> bool:
@@ -61,7 +65,7 @@ def is_whole_statement(quote: Quote, text: str) -> bool:
     if not text:
         return True
     mark = quote.start
-    while mark > 0 and text[mark - 1] in _OPENERS:
+    while mark > 0 and text[mark - 1] in _OPENING_MARKS:
         mark -= 1
     lead = text[text.rfind("\n", 0, mark) + 1 : mark]
     return _LEAD_IN_RE.search(lead) is not None

@@ -22,7 +22,8 @@ _PREPOSITIONS = frozenset(word_list("of to for at in on with from"))
 _DETERMINERS = frozenset(word_list("the a an"))
 _ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
 _QUOTE_CHARS = frozenset('"“”«»')
-_WORD_BEFORE_RE = re.compile(r"([^\s,;:()\"“”]+)[^\S\n]+$")
+_TITLE_WINDOW = 80  # characters before a name where its title may stand
+_TITLE_STOPS = frozenset(',;:()"“”«»—–')
 _LONG_ROLE_CHARS = 70
 
 
@@ -53,12 +54,7 @@ def title_before(text: str, start: int, *, continued: bool = False) -> str | Non
     role modifiers and "of"/"for"/"and" between them, up to a determiner, verb or punctuation.
     """
     words: list[str] = []
-    end = start
-    while len(words) < MAX_TITLE_WORDS:
-        match = _WORD_BEFORE_RE.search(text, max(0, end - 40), end)
-        if match is None:
-            break
-        word = match.group(1)
+    for word in _words_before(text, start):
         lowered = _lower(word)
         if not words and not continued and lowered not in ROLE_HEADS:
             return None
@@ -68,12 +64,29 @@ def title_before(text: str, start: int, *, continued: bool = False) -> str | Non
         if word[:1].isupper() and lowered in NOT_NAME:
             break  # "On Monday", "In Brussels": a sentence word, not part of a title
         words.insert(0, word)
-        end = match.start()
     while words and _lower(words[0]) in _CONNECTORS:
         words.pop(0)
     if continued:
-        return " ".join(words) if _has_role_head(words) >= 0 else None
+        return " ".join(words) or None  # the name's own run holds the head
     return clean_role(" ".join(words)) if words else None
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """Up to MAX_TITLE_WORDS words before ``start`` on its line, nearest first, up to the
+    first punctuation that ends a title."""
+    line_start = text.rfind("\n", 0, start) + 1
+    window = text[max(line_start, start - _TITLE_WINDOW) : start]
+    if not window.endswith(" "):
+        return []  # the name is not preceded by a separate word
+    words = window.split()
+    if len(window) == _TITLE_WINDOW and words:
+        words.pop(0)  # cut in the middle
+    nearest: list[str] = []
+    for word in reversed(words[-MAX_TITLE_WORDS:]):
+        if word[-1:] in _TITLE_STOPS or word[:1] in _TITLE_STOPS:
+            break
+        nearest.append(word)
+    return nearest
 
 
 def _has_role_head(words: list[str]) -> int:

@@ -130,9 +130,8 @@ _TITLE_WORD = rf"(?:[A-Z][\w’'.-]*|{longest_first(ROLE_HEADS | ROLE_MODIFIERS 
 # A name right before a speech verb, or a speech verb (and title words) right before a name:
 # that person speaks here.
 SPEECH_AFTER_RE = re.compile(rf"[^\S\n]+{_AUX}(?:{longest_first(_SPEAKING)})\b")
-SPEECH_BEFORE_RE = re.compile(
-    rf"\b(?:{longest_first(_INVERTING)})[^\S\n]+(?:{_TITLE_WORD}[^\S\n]+){{0,4}}$"
-)
+INVERTING_VERB_RE = re.compile(rf"\b(?:{longest_first(_INVERTING)})\b")
+TITLE_GAP_RE = re.compile(rf"[^\S\n]+(?:{_TITLE_WORD}[^\S\n]+){{0,4}}")
 # ", he said" inside a sentence: what the sentence says is someone else's reported speech.
 REPORTED_RE = re.compile(rf",\s+(?:he|she|they)\s+{_AUX}{VERB}\b")
 # "the ministry said", "the E3 ministers added": a group or an institution speaks.
@@ -328,6 +327,29 @@ def sentence_subject(sentence: str) -> Attribution | None:
             break
         words.append(bare)
     return parse_who(" ".join(words)) if words and words[0].lower() in _DETERMINERS else None
+
+
+# A group named as a sentence's subject is at most this long: "Officials from the two countries".
+_GROUP_MAX_WORDS = 6
+
+
+def plural_subject(sentence: str) -> str | None:
+    """The plural noun phrase a sentence opens with ("Officials from both sides have met …")."""
+    words: list[str] = []
+    for word in sentence.split()[: _GROUP_MAX_WORDS + 1]:
+        bare = word.strip(",;:.").lower()
+        verb_like = bare in _STOP_SUBJECT or _HEAD_VERB_RE.fullmatch(bare) is not None
+        if verb_like or (words and bare.endswith("ed")) or bare != word.lower():
+            break
+        words.append(word)
+    if words and words[0].lower() in _DETERMINERS:
+        words.pop(0)
+    if not words or len(words) > _GROUP_MAX_WORDS or any(w[:1].isupper() for w in words[1:]):
+        return None  # too long for a subject, or a name ("Officials of Gazprom")
+    head = words[0].lower()
+    if not head.endswith("s") or head.endswith("ss"):
+        return None
+    return " ".join([head, *words[1:]])
 
 
 def _trailing_phrase(before: str) -> str:
