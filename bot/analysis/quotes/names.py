@@ -32,7 +32,7 @@ _GAP = r"[^\S\n]+"  # names never run over a line break: the next line is anothe
 _NEXT_WORD = rf"{_GAP}(?:{_PARTICLE}{_GAP})?(?:{HONORIFIC}{_GAP})?{_NAME_WORD}"
 # Every name starts with a capital letter. Saying so first lets a scan reject the other
 # positions at once instead of trying every honorific there (three times faster on articles).
-NAME = rf"(?=[A-Z])(?:{HONORIFIC}{_GAP})*{_NAME_WORD}(?:{_NEXT_WORD}){{0,5}}"
+NAME = rf"(?=[A-Z])(?:{HONORIFIC}{_GAP})*{_NAME_WORD}(?:{_NEXT_WORD}){{0,7}}"
 NAME_RE = re.compile(NAME)
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _HONORIFIC_RE = re.compile(rf"^(?:{HONORIFIC}\s+)+")

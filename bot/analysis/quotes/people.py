@@ -46,21 +46,27 @@ class NameIndex:
             first = words[0].lower()
             known = self.first.get(first, bare)
             self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
-        if role and last not in self.roles:
-            self.roles[last] = role
-        if gender and last not in self.genders:
-            self.genders[last] = gender
+        key = self._key(bare)
+        if role and key not in self.roles:
+            self.roles[key] = role
+        if gender and key not in self.genders:
+            self.genders[key] = gender
 
     def _key(self, name: str) -> str:
-        """The last-name key of ``name``, or of the full name its first word stands for."""
+        """Who ``name`` is: the last name, or the whole name when it is another person of that
+        family ("Ivanka Trump" beside "Donald Trump"), or the one a first name stands for."""
+        _, name = strip_titles(name)
         words = name.split()
         if not words:
             return ""
         last = words[-1].lower()
-        if len(words) == 1 and last not in self.full:
-            full = self.first.get(last)
-            if full:
-                return full.split()[-1].lower()
+        full = self.full.get(last)
+        if len(words) > 1 and full is not None and not full.endswith(name):
+            return name.lower()
+        if len(words) == 1 and full is None:
+            by_first = self.first.get(last)
+            if by_first:
+                return by_first.split()[-1].lower()
         return last
 
     def resolve(self, name: str) -> str:
@@ -69,17 +75,16 @@ class NameIndex:
         words = bare.split()
         if not words:
             return name
-        full = self.full.get(self._key(bare), bare)
-        if len(full.split()) >= len(words) and (
-            full.endswith(words[-1]) or full.startswith(words[0])
-        ):
+        key = self._key(bare)
+        full = self.full.get(key, bare)
+        if full.split()[-len(words) :] == words or (len(words) == 1 and full.startswith(bare)):
             return full
         return bare or title
 
     def is_person(self, name: str) -> bool:
         """Whether the article gives ``name`` a first name, a role or a gender."""
         key = self._key(name)
-        full = self.full.get(key, "")
+        full = self.full.get(key, key)
         named = len(full.split()) >= 2 and not is_organization(full)
         return named or key in self.roles or key in self.genders
 

@@ -102,7 +102,8 @@ _BOUNDARY_WORDS = frozenset(
 _INTRO_RE = re.compile(
     r"^(?:(?:In|On|At|During|After|Before|Last|Earlier|Later|Speaking|When|While|With|Since"
     r"|Following|Despite|Although|Though|As|For|Under|Amid|Asked|Without|Like|Unlike)"
-    r"\b[^,]{0,120},(?:\s*\d{4},)?\s*)?(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
+    r"\b[^,]{0,120},[\"”’']?(?:\s*\d{4},)?\s*)?"
+    r"(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
 )
 _PRONOUN_RE = re.compile(_PRONOUN)
 # Verbs that put the speaker after them ("said X"); after "told"/"asked" comes the listener.
@@ -286,7 +287,8 @@ def from_head(head: str) -> Attribution | None:
     for verb in reversed(list(_HEAD_VERB_RE.finditer(head))):
         found = _head_verb_subject(head, verb)
         speaker = found.speaker if found is not None else None
-        if speaker and (speaker[:1].isupper() or speaker in PRONOUNS):
+        possessive = speaker is not None and ("’s " in speaker or "'s " in speaker)
+        if speaker and (speaker[:1].isupper() or speaker in PRONOUNS) and not possessive:
             return found
         fallback = fallback or found
     if fallback is None:

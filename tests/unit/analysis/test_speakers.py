@@ -178,6 +178,19 @@ def test_a_surname_or_pronoun_later_gets_the_full_name_and_role_of_the_first_men
     assert [q.role for q in quotes] == ["Chinese foreign ministry spokeswoman"] * 2
 
 
+def test_two_people_of_one_family_keep_their_own_names_and_roles() -> None:
+    text = (
+        "Senator Mark Ellis spoke first. Laura Ellis, the senator's eldest daughter, spoke "
+        'next.\n\n"The plan helps every mother in the state," Laura Ellis said.\n\n'
+        '"We will pass it this year," Ellis said.'
+    )
+    quotes = find_quotes(text)
+    assert [(q.speaker, q.role) for q in quotes] == [
+        ("Laura Ellis", "the senator's eldest daughter"),
+        ("Mark Ellis", "Senator"),
+    ]
+
+
 def test_a_name_in_reported_speech_does_not_take_the_next_he_said() -> None:
     text = (
         "Spokesperson Wang Jun said the flight was an accident.\n\n"
