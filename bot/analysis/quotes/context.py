@@ -27,7 +27,6 @@ from bot.analysis.quotes.people import (
     resolve_pronoun,
     subject_mentions,
 )
-from bot.analysis.quotes.places import is_place
 from bot.analysis.quotes.roles import clean_role, role_from_apposition, title_before
 from bot.analysis.quotes.speakers import (
     GROUP_SPEECH_RE,
@@ -69,8 +68,6 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
         if name.count(" ") >= _HEADLINE_RUN_SPACES and is_heading(text, start):
             continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
         role = _role_at(text, match, name, comma=comma) if comma or " " in name else None
-        if role and comma and " " not in name and is_place(name):
-            role = None  # "In Tulsa, an unarmed man …": a place has no role
         gender = (
             "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
         )

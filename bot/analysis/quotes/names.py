@@ -130,7 +130,6 @@ _HEADLINE_WORDS = frozenset(
     word_list("With In Of For And The To At On By From About Over After Before Into Against")
 )
 _SUFFIXES = frozenset(word_list("Jr. Sr. Jr Sr II III IV"))
-_PARTICIPLE_MIN_LENGTH = 6  # "Speaking", "Asking"; shorter words in -ing are names (Jing, Ding)
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
@@ -141,7 +140,7 @@ def clean_name(raw: str) -> str | None:
         if words[i] in _HEADLINE_WORDS:
             words = words[i + 1 :]
             break
-    while words and (words[0].lower().rstrip(".") in NOT_NAME or _is_participle(words[0])):
+    while words and words[0].lower().rstrip(".") in NOT_NAME:
         words.pop(0)
     while words and words[-1].lower() in NOT_NAME:
         words.pop()
@@ -153,10 +152,6 @@ def clean_name(raw: str) -> str | None:
             words.pop(0)
     name = " ".join(words)
     return name or None
-
-
-def _is_participle(word: str) -> bool:
-    return len(word) >= _PARTICIPLE_MIN_LENGTH and word.endswith("ing") and word[1:].islower()
 
 
 def _is_capital_place(word: str) -> bool:

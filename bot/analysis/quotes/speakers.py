@@ -88,6 +88,10 @@ _AFTER_VERB_NP_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])")
 _COMMA_RE = re.compile(r",\s+")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_CLOSING_NAME_RE = re.compile(
+    r"^(?:[A-Z]\w*ing|[A-Z][a-z]+ed)\s[^,]*?\s(?!(?:of|from|at|in|on|for|with)\s)\S+\s"
+    rf"(?P<name>{NAME})$"
+)
 _WHO_CUT_RE = re.compile(r"\s+(?:of|from|at|in|on|during|with|for)\s.*$")
 _AUX_TAIL_RE = re.compile(rf"\s*{_AUX}$")
 _RELATIVE_TAIL_RE = re.compile(r",\s+who\s+(?:\w+\s+){0,2}$")
@@ -170,7 +174,11 @@ def has_speech_verb(text: str) -> bool:
 def parse_who(who: str) -> Attribution | None:
     """``Flynn, a top Trump surrogate,`` → Attribution("Flynn", "a top Trump surrogate")."""
     head, _, appos = _PAREN_RE.sub("", who).strip().partition(",")
-    head = _WHO_CUT_RE.sub("", head.strip())
+    head = head.strip()
+    closing = _CLOSING_NAME_RE.search(head)
+    # "Speaking at the summit Stoltenberg": a name right after an opening participle's phrase
+    # is the subject; "Smith of the University of Oxford" is Smith.
+    head = closing.group("name") if closing is not None else _WHO_CUT_RE.sub("", head)
     words = head.split()
     # "Bill Clinton's comments": a possessive means the "verb" after it was a noun.
     if not words or len(words) > 8 or words[-1].endswith(("'s", "’s")):

@@ -72,6 +72,7 @@ def test_a_dateline_that_ran_into_a_name_is_not_part_of_it() -> None:
     [
         'Speaking to reporters, Stoltenberg said: "NATO will defend every inch of its land."',
         'Speaking on Monday, Stoltenberg said that "NATO will defend every inch of its land."',
+        'Speaking at the summit Stoltenberg warned of "a dangerous new phase in the conflict."',
         '"NATO will defend every inch of its land," Stoltenberg said, speaking to reporters.',
     ],
 )
@@ -257,6 +258,7 @@ def test_roles_come_from_titles_and_appositions(text: str, speaker: str, role: s
     [
         '"Nobody should doubt our resolve in this matter," Mr Petrov said.',
         '"Nobody should doubt our resolve in this matter," Mr. Petrov said.',
+        '"Nobody should doubt our resolve in this matter," said Mr Ivan Petrov.',
         (
             "Anna Berg, who said last year that she would not run again, spoke on Monday. "
             '"We will win this seat back next year," Berg said.'
@@ -267,7 +269,22 @@ def test_mr_and_relative_clauses_are_never_roles(text: str) -> None:
     assert find_quotes(text)[-1].role is None
 
 
-def test_a_place_before_an_apposition_gets_no_role() -> None:
+def test_mr_after_a_title_is_left_out_of_the_role() -> None:
+    quote = only('"We will not sign this agreement," said Foreign Minister Mr. Wang Lei.')
+    assert (quote.speaker, quote.role) == ("Wang Lei", "Foreign Minister")
+
+
+def test_a_headline_ending_in_a_surname_is_not_taken_for_the_full_name() -> None:
+    text = (
+        "Kremlin Hit Piece Targets Petrov\n\n"
+        "Ivan Petrov, the mayor of the city, spoke on Monday.\n\n"
+        '"Nobody here will be intimidated by these attacks," Petrov said.'
+    )
+    quote = only(text)
+    assert (quote.speaker, quote.role) == ("Ivan Petrov", "the mayor of the city")
+
+
+def test_a_place_in_a_title_is_part_of_the_role() -> None:
     text = (
         "In Tulsa, an unarmed man was shot by police.\n\n"
         '"We will achieve justice in this case," Tulsa police Chief Carl Dunn said.'
