@@ -15,6 +15,8 @@ ARTICLE = "\n\n".join(
         "Secretary General Mark Rutte told reporters after the meeting.",
         "Asked about talks with Moscow, Rutte smiled. 'Hope springs eternal,' Rutte told "
         "reporters.",
+        '"I want to thank our hosts for the wonderful dinner last night and for the music that '
+        'came with it," Rutte said.',
         'The alliance said in a statement: "Allies will increase naval patrols in the Baltic Sea '
         'from next month."',
         '"Will the patrols include ships from Finland and Sweden from the very first day?" a '
