@@ -24,6 +24,7 @@ from bot.analysis.quotes.names import (
 from bot.analysis.quotes.people import (
     Mention,
     NameIndex,
+    Seen,
     resolve_pronoun,
     subject_mentions,
 )
@@ -67,12 +68,19 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
             speaks = False
         if name.count(" ") >= _HEADLINE_RUN_SPACES and is_heading(text, start):
             continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
-        role = _role_at(text, match, name, comma=comma) if comma or " " in name else None
         gender = (
             "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
         )
-        if role or gender or " " in name:
-            index.add(name, role=role, gender=gender)
+        seen = Seen(start, raw, name, comma)
+        # A lone surname with an apposition ("Kulik, head of …") tells at once that it is a
+        # person; the roles of full names are read only for those who speak.
+        described = comma and " " not in name and _role_at(text, seen) is not None
+        if described or gender or " " in name:
+            index.add(name, gender=gender)
+        if described:
+            index.described.add(index.key_of(name))
+        if comma or " " in name:
+            index.note(name, seen)
         if speaks and not is_organization(name):
             speaking.append(Mention(start, name, speaking=True))
     return index, speaking
@@ -86,23 +94,24 @@ def _said_before(text: str, start: int, verb_ends: list[int]) -> bool:
     return TITLE_GAP_RE.fullmatch(text, verb_ends[at], start) is not None
 
 
-def _role_at(text: str, match: re.Match[str], name: str, *, comma: bool) -> str | None:
+def _role_at(text: str, seen: Seen) -> str | None:
     """The role an apposition after the name gives, else the title before or inside it."""
-    if comma:
-        apposition = _APPOSITION_RE.match(text, match.end())
+    name, run = seen.name, seen.run
+    if seen.comma:
+        apposition = _APPOSITION_RE.match(text, seen.start + len(run))
         if apposition is not None:
             words = apposition.group(1)
             role = role_from_apposition(words, has_verb=has_speech_verb(words))
             if role:
                 return role
     title, bare = strip_titles(name)
-    start = match.start() + match.group().find(name.split()[0])
+    start = seen.start + run.find(name.split()[0])
     inside = ""
     if title:
         # The title as written, with what sticks to its first word ("RFE/RL President").
         while start > 0 and not text[start - 1].isspace():
             start -= 1
-        inside = text[start : match.start() + match.group().rfind(bare)]
+        inside = text[start : seen.start + run.rfind(bare)]
     before = title_before(text, start, continued=bool(title))
     return clean_role(" ".join(part for part in (before, inside) if part))
 
@@ -159,7 +168,15 @@ class Context:
             return found  # "the report", "a source", "the Kremlin": no person to look up
         full = self.index.resolve(speaker)
         self.remember(pos if said_at is None else said_at, full)
-        return Attribution(full, _fuller_role(found.role, self.index.role_of(full)))
+        return Attribution(full, _fuller_role(found.role, self.role_of(full)))
+
+    def role_of(self, name: str) -> str | None:
+        """The role the article gives ``name`` where it first gives one."""
+        key = self.index.key_of(name)
+        if key not in self.index.roles:
+            roles = (_role_at(self.text, seen) for seen in self.index.seen.get(key, ()))
+            self.index.roles[key] = next((role for role in roles if role), None)
+        return self.index.roles[key]
 
     def _reported_mentions(self) -> set[int]:
         """Sentence subjects inside reported speech: "Biden gave the order …, he said"."""

@@ -24,14 +24,28 @@ from bot.analysis.quotes.names import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A name as it stands in the text: the run of capitalised words it came from."""
+
+    start: int
+    run: str
+    name: str
+    comma: bool  # an apposition may follow
+
+
 @dataclass
 class NameIndex:
     """Full names, roles and genders given anywhere in the article."""
 
     full: dict[str, str] = field(default_factory=dict)  # last name → fullest name
     first: dict[str, str | None] = field(default_factory=dict)  # first name → name, None: shared
-    roles: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str | None] = field(default_factory=dict)  # None: looked for, none given
     genders: dict[str, str] = field(default_factory=dict)
+    # Where each person is named with a title or an apposition: their role is read from there
+    # only when they turn out to speak (most people named in an article never do).
+    seen: dict[str, list[Seen]] = field(default_factory=dict)
+    described: set[str] = field(default_factory=set)  # a lone name with a role beside it
 
     def add(self, name: str, *, role: str | None = None, gender: str | None = None) -> None:
         _, bare = strip_titles(name)
@@ -46,13 +60,17 @@ class NameIndex:
             first = words[0].lower()
             known = self.first.get(first, bare)
             self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
-        key = self._key(bare)
+        key = self.key_of(bare)
         if role and key not in self.roles:
             self.roles[key] = role
         if gender and key not in self.genders:
             self.genders[key] = gender
 
-    def _key(self, name: str) -> str:
+    def note(self, name: str, seen: Seen) -> None:
+        """Remember where ``name`` stands, to read its role there if it is ever needed."""
+        self.seen.setdefault(self.key_of(name), []).append(seen)
+
+    def key_of(self, name: str) -> str:
         """Who ``name`` is: the last name, or the whole name when it is another person of that
         family ("Ivanka Trump" beside "Donald Trump"), or the one a first name stands for."""
         _, name = strip_titles(name)
@@ -75,7 +93,7 @@ class NameIndex:
         words = bare.split()
         if not words:
             return name
-        key = self._key(bare)
+        key = self.key_of(bare)
         full = self.full.get(key, bare)
         if full.split()[-len(words) :] == words or (len(words) == 1 and full.startswith(bare)):
             return full
@@ -83,16 +101,13 @@ class NameIndex:
 
     def is_person(self, name: str) -> bool:
         """Whether the article gives ``name`` a first name, a role or a gender."""
-        key = self._key(name)
+        key = self.key_of(name)
         full = self.full.get(key, key)
         named = len(full.split()) >= 2 and not is_organization(full)
-        return named or key in self.roles or key in self.genders
-
-    def role_of(self, name: str) -> str | None:
-        return self.roles.get(self._key(name))
+        return named or key in self.described or key in self.genders
 
     def gender_of(self, name: str) -> str | None:
-        return self.genders.get(self._key(name))
+        return self.genders.get(self.key_of(name))
 
 
 @dataclass(frozen=True, slots=True)

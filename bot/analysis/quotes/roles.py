@@ -18,6 +18,7 @@ MAX_ROLE_WORDS = 15
 MAX_TITLE_WORDS = 8
 _RELATIVES = frozenset(word_list("who whom whose which that where when while"))
 _CONNECTORS = frozenset(word_list("of for and"))
+_FINITE = frozenset(word_list("is are was were has have had will would can could did does"))
 _PREPOSITIONS = frozenset(word_list("of to for at in on with from"))
 _DETERMINERS = frozenset(word_list("the a an"))
 _ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
@@ -106,8 +107,8 @@ def role_from_apposition(appos: str, *, has_verb: bool = False) -> str | None:
     """
     role = _ROLE_CUT_RE.sub("", appos.strip(" ,.")).strip()
     words = role.split()
-    if not words or has_verb or words[0].lower() in _RELATIVES:
-        return None
+    if not words or has_verb or words[0].lower() in _RELATIVES or _FINITE & set(words):
+        return None  # "Ham, the administration has shuffled …" goes on as a clause
     if words[0][0].isupper() and words[0].lower() not in _DETERMINERS:
         head = _has_role_head(words)
         after = words[head + 1 :]
