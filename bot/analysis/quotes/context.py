@@ -12,6 +12,7 @@ import re
 
 from bot.analysis.quotes.names import (
     NAME_RE,
+    NOT_NAME,
     ORG_WORDS,
     PRONOUNS,
     clean_name,
@@ -31,18 +32,19 @@ from bot.analysis.quotes.people import (
 from bot.analysis.quotes.roles import clean_role, role_from_apposition, title_before
 from bot.analysis.quotes.speakers import (
     GROUP_SPEECH_RE,
-    INVERTING_VERB_RE,
     REPORTED_RE,
     SPEECH_AFTER_RE,
     TITLE_GAP_RE,
     Attribution,
     has_speech_verb,
+    inverted_verb_ends,
     plural_subject,
 )
 
 # ", head of the Center for Indian Studies," right after a name.
 _APPOSITION_RE = re.compile(r",[^\S\n]+([^,.;:\"“”\n]{3,240}?)[,.;]")
 _GENDERS = {"he": "m", "she": "f"}
+_HONORIFIC_GENDERS = {"Mr": "m", "Mrs": "f", "Ms": "f"}
 _SPEECH_BEFORE_WINDOW = 60  # characters before a name where "said" makes it the speaker
 _HEADLINE_RUN_SPACES = 2  # three capitalised words or more on a heading line
 
@@ -51,32 +53,34 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
     """Full names, roles and honorific genders, and who speaks where, in one pass."""
     index = NameIndex()
     speaking: list[Mention] = []
-    verbs = [m.end() for m in INVERTING_VERB_RE.finditer(text)]
+    verbs = inverted_verb_ends(text)
+    added: set[str] = set()
+    headings: dict[int, bool] = {}
     for match in NAME_RE.finditer(text):
         raw = match.group()
         start, end = match.span()
+        lone = raw.isalpha()
+        if lone and raw.lower() in NOT_NAME:
+            continue  # "The", "He", "In": most capitalised words open a sentence
         comma = text.startswith(",", end)
         speaks = SPEECH_AFTER_RE.match(text, end) is not None or _said_before(text, start, verbs)
-        if not comma and not speaks and raw.isalpha():
+        if lone and not comma and not speaks:
             continue  # one bare word, no apposition, not speaking: nothing to learn
         name = clean_name(raw)
         if name is None or not (end - start > 3 or comma):
             continue  # "US", "UN" alone tell nothing
         if name.endswith(("'s", "’s")):
             # "Warren Christopher's last stop, …": a full name, but the apposition is not his.
-            name, comma = name[:-2], False
-            speaks = False
-        if name.count(" ") >= _HEADLINE_RUN_SPACES and is_heading(text, start):
+            name, comma, speaks = name[:-2], False, False
+        if name.count(" ") >= _HEADLINE_RUN_SPACES and _on_heading(text, start, headings):
             continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
-        gender = (
-            "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
-        )
         seen = Seen(start, raw, name, comma)
         # A lone surname with an apposition ("Kulik, head of …") tells at once that it is a
         # person; the roles of full names are read only for those who speak.
         described = comma and " " not in name and _role_at(text, seen) is not None
-        if described or gender or " " in name:
-            index.add(name, gender=gender)
+        if (described or " " in name) and raw not in added:
+            added.add(raw)
+            index.add(name, gender=_HONORIFIC_GENDERS.get(name.split(".")[0]))
         if described:
             index.described.add(index.key_of(name))
         if comma or " " in name:
@@ -84,6 +88,14 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
         if speaks and not is_organization(name):
             speaking.append(Mention(start, name, speaking=True))
     return index, speaking
+
+
+def _on_heading(text: str, start: int, known: dict[int, bool]) -> bool:
+    """``is_heading`` for the line holding ``start``, asked once per line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start not in known:
+        known[line_start] = is_heading(text, start)
+    return known[line_start]
 
 
 def _said_before(text: str, start: int, verb_ends: list[int]) -> bool:
@@ -174,7 +186,7 @@ class Context:
         """The role the article gives ``name`` where it first gives one."""
         key = self.index.key_of(name)
         if key not in self.index.roles:
-            roles = (_role_at(self.text, seen) for seen in self.index.seen.get(key, ()))
+            roles = (_role_at(self.text, seen) for seen in self.index.seen_as(key))
             self.index.roles[key] = next((role for role in roles if role), None)
         return self.index.roles[key]
 

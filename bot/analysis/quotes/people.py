@@ -42,8 +42,8 @@ class NameIndex:
     first: dict[str, str | None] = field(default_factory=dict)  # first name → name, None: shared
     roles: dict[str, str | None] = field(default_factory=dict)  # None: looked for, none given
     genders: dict[str, str] = field(default_factory=dict)
-    # Where each person is named with a title or an apposition: their role is read from there
-    # only when they turn out to speak (most people named in an article never do).
+    # Where each name stands with a title or an apposition: a role is read from there only
+    # for those who turn out to speak (most people named in an article never do).
     seen: dict[str, list[Seen]] = field(default_factory=dict)
     described: set[str] = field(default_factory=set)  # a lone name with a role beside it
 
@@ -68,7 +68,12 @@ class NameIndex:
 
     def note(self, name: str, seen: Seen) -> None:
         """Remember where ``name`` stands, to read its role there if it is ever needed."""
-        self.seen.setdefault(self.key_of(name), []).append(seen)
+        self.seen.setdefault(name, []).append(seen)
+
+    def seen_as(self, key: str) -> list[Seen]:
+        """Where the person of ``key`` stands in the text, in order, under any of their names."""
+        found = [seen for name, at in self.seen.items() if self.key_of(name) == key for seen in at]
+        return sorted(found, key=lambda seen: seen.start)
 
     def key_of(self, name: str) -> str:
         """Who ``name`` is: the last name, or the whole name when it is another person of that

@@ -135,7 +135,6 @@ _TITLE_WORD = rf"(?:[A-Z][\w’'.-]*|{longest_first(ROLE_HEADS | ROLE_MODIFIERS 
 # A name right before a speech verb, or a speech verb (and title words) right before a name:
 # that person speaks here.
 SPEECH_AFTER_RE = re.compile(rf"[^\S\n]+{_AUX}(?:{longest_first(_SPEAKING)})\b")
-INVERTING_VERB_RE = re.compile(rf"\b(?:{longest_first(_INVERTING)})\b")
 TITLE_GAP_RE = re.compile(rf"[^\S\n]+(?:{_TITLE_WORD}[^\S\n]+){{0,4}}")
 # ", he said" inside a sentence: what the sentence says is someone else's reported speech.
 REPORTED_RE = re.compile(rf",\s+(?:he|she|they)\s+{_AUX}{VERB}\b")
@@ -164,6 +163,21 @@ class Attribution:
 def attributed_at(text: str, pos: int) -> bool:
     """Whether a speech verb and its subject follow right after ``pos`` (a closing mark)."""
     return _ATTRIBUTED_RE.match(text, pos) is not None
+
+
+def inverted_verb_ends(text: str) -> list[int]:
+    """Sorted offsets right after each "said"-like verb that may put its speaker after it."""
+    ends: list[int] = []
+    for verb in _INVERTING:
+        # ``str.find`` per verb is many times faster than one regex over the article.
+        at = text.find(verb)
+        while at >= 0:
+            end = at + len(verb)
+            if not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
+                ends.append(end)
+            at = text.find(verb, end)
+    ends.sort()
+    return ends
 
 
 def has_speech_verb(text: str) -> bool:
