@@ -49,29 +49,29 @@ _SPEECH_BEFORE_WINDOW = 60  # characters before a name where "said" makes it the
 _HEADLINE_RUN_SPACES = 2  # three capitalised words or more on a heading line
 
 
-def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
-    """Full names, roles and honorific genders, and who speaks where, in one pass."""
+def _index_names(text: str) -> tuple[NameIndex, list[tuple[int, int, str]]]:
+    """Full names, honorific genders and where names stand with a title or an apposition,
+    in one pass; also every capitalised run that may be a speaker, for ``_speaking``."""
     index = NameIndex()
-    speaking: list[Mention] = []
-    verbs = inverted_verb_ends(text)
+    candidates: list[tuple[int, int, str]] = []
     added: set[str] = set()
     headings: dict[int, bool] = {}
     for match in NAME_RE.finditer(text):
         raw = match.group()
-        start, end = match.span()
         lone = raw.isalpha()
         if lone and raw.lower() in NOT_NAME:
             continue  # "The", "He", "In": most capitalised words open a sentence
+        start, end = match.span()
+        candidates.append((start, end, raw))
         comma = text.startswith(",", end)
-        speaks = SPEECH_AFTER_RE.match(text, end) is not None or _said_before(text, start, verbs)
-        if lone and not comma and not speaks:
-            continue  # one bare word, no apposition, not speaking: nothing to learn
+        if lone and not comma:
+            continue  # one bare word, no apposition: nothing to learn yet
         name = clean_name(raw)
         if name is None or not (end - start > 3 or comma):
             continue  # "US", "UN" alone tell nothing
         if name.endswith(("'s", "’s")):
             # "Warren Christopher's last stop, …": a full name, but the apposition is not his.
-            name, comma, speaks = name[:-2], False, False
+            name, comma = name[:-2], False
         if name.count(" ") >= _HEADLINE_RUN_SPACES and _on_heading(text, start, headings):
             continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
         seen = Seen(start, raw, name, comma)
@@ -85,9 +85,20 @@ def _index_names(text: str) -> tuple[NameIndex, list[Mention]]:
             index.described.add(index.key_of(name))
         if comma or " " in name:
             index.note(name, seen)
-        if speaks and not is_organization(name):
+    return index, candidates
+
+
+def _speaking(text: str, candidates: list[tuple[int, int, str]]) -> list[Mention]:
+    """The names standing right before or after a speech verb: people speaking there."""
+    verbs = inverted_verb_ends(text)
+    speaking: list[Mention] = []
+    for start, end, raw in candidates:
+        if SPEECH_AFTER_RE.match(text, end) is None and not _said_before(text, start, verbs):
+            continue
+        name = clean_name(raw)
+        if name and not name.endswith(("'s", "’s")) and not is_organization(name):
             speaking.append(Mention(start, name, speaking=True))
-    return index, speaking
+    return speaking
 
 
 def _on_heading(text: str, start: int, known: dict[int, bool]) -> bool:
@@ -134,15 +145,28 @@ class Context:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = sentence_starts(text)
-        self.index, speaking = _index_names(text)
-        self.mentions = subject_mentions(text, self.starts, self.index, speaking)
+        self.index, self._candidates = _index_names(text)
+        self._mentions: list[Mention] | None = None  # read when a pronoun needs them
+        self._remembered: list[Mention] = []
         self.groups: list[tuple[int, Attribution]] = []  # bodies and groups that spoke
         self._reported: set[int] | None = None
         self._group_events_read = False
 
+    @property
+    def mentions(self) -> list[Mention]:
+        """People opening sentences or speaking, and the speakers of quotes, in text order."""
+        if self._mentions is None:
+            speaking = _speaking(self.text, self._candidates) + self._remembered
+            self._mentions = subject_mentions(self.text, self.starts, self.index, speaking)
+        return self._mentions
+
     def remember(self, pos: int, name: str) -> None:
-        positions = [m.pos for m in self.mentions]
-        self.mentions.insert(bisect.bisect_left(positions, pos), Mention(pos, name, True))
+        mention = Mention(pos, name, speaking=True)
+        if self._mentions is None:
+            self._remembered.append(mention)
+            return
+        positions = [m.pos for m in self._mentions]
+        self._mentions.insert(bisect.bisect_left(positions, pos), mention)
 
     def is_name(self, word: str) -> bool:
         """Whether the article uses ``word`` as a name somewhere other than opening a sentence."""

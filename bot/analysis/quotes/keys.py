@@ -34,8 +34,9 @@ _ACRONYM_MAX = 6  # "AFP", "CCTV", "TASS": an outlet or body, not a person
 _OPENERS = "[(…. '\"“‘«"
 _CLOSERS = " '\"”’»"
 _OPENING_MARKS = "'\"“‘«„‚"
-# What may stand between a sentence start and a whole statement's opening mark.
-_LEAD_IN_RE = re.compile(r"(?:^|[:,—–•*-]|[.!?][\"”’']?)\s*$")
+# What may stand right before a whole statement's opening mark.
+_LEAD_INS = frozenset(":,—–•*-.!?")
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’']$")
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -67,8 +68,13 @@ def is_whole_statement(quote: Quote, text: str) -> bool:
     mark = quote.start
     while mark > 0 and text[mark - 1] in _OPENING_MARKS:
         mark -= 1
-    lead = text[text.rfind("\n", 0, mark) + 1 : mark]
-    return _LEAD_IN_RE.search(lead) is not None
+    while mark > 0 and text[mark - 1] in " \t":
+        mark -= 1
+    before = text[max(0, mark - 2) : mark]
+    # Nothing before it on its line, a colon or comma, a dash or bullet, or a finished sentence.
+    if before[-1:] in ("", "\n") or before[-1] in _LEAD_INS:
+        return True
+    return _SENTENCE_END_RE.search(before) is not None
 
 
 def _eligible(quote: Quote, text: str) -> bool:
