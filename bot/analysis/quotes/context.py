@@ -8,6 +8,7 @@ people who speak; ``Context.resolve`` then turns what a quote's attribution says
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from bot.analysis.quotes.names import (
@@ -52,19 +53,16 @@ _HEADLINE_RUN_SPACES = 2  # three capitalised words or more on a heading line
 def _index_names(text: str) -> tuple[NameIndex, list[tuple[int, int, str]]]:
     """Full names, honorific genders and where names stand with a title or an apposition,
     in one pass; also every capitalised run that may be a speaker, for ``_speaking``."""
-    index = NameIndex()
+    index = NameIndex(read_role=functools.partial(_role_at, text))
     candidates: list[tuple[int, int, str]] = []
     added: set[str] = set()
     headings: dict[int, bool] = {}
     for match in NAME_RE.finditer(text):
         raw = match.group()
-        lone = raw.isalpha()
-        if lone and raw.lower() in NOT_NAME:
-            continue  # "The", "He", "In": most capitalised words open a sentence
         start, end = match.span()
         candidates.append((start, end, raw))
         comma = text.startswith(",", end)
-        if lone and not comma:
+        if not comma and raw.isalpha():
             continue  # one bare word, no apposition: nothing to learn yet
         name = clean_name(raw)
         if name is None or not (end - start > 3 or comma):
@@ -74,17 +72,11 @@ def _index_names(text: str) -> tuple[NameIndex, list[tuple[int, int, str]]]:
             name, comma = name[:-2], False
         if name.count(" ") >= _HEADLINE_RUN_SPACES and _on_heading(text, start, headings):
             continue  # "Washington Post Hit Piece Exploits Trump" is a headline, not a name
-        seen = Seen(start, raw, name, comma)
-        # A lone surname with an apposition ("Kulik, head of …") tells at once that it is a
-        # person; the roles of full names are read only for those who speak.
-        described = comma and " " not in name and _role_at(text, seen) is not None
-        if (described or " " in name) and raw not in added:
+        if " " in name and raw not in added:
             added.add(raw)
             index.add(name, gender=_HONORIFIC_GENDERS.get(name.split(".")[0]))
-        if described:
-            index.described.add(index.key_of(name))
-        if comma or " " in name:
-            index.note(name, seen)
+        # Roles are read from here only for the people who turn out to matter.
+        index.note(name, Seen(start, raw, name, comma))
     return index, candidates
 
 
@@ -93,6 +85,8 @@ def _speaking(text: str, candidates: list[tuple[int, int, str]]) -> list[Mention
     verbs = inverted_verb_ends(text)
     speaking: list[Mention] = []
     for start, end, raw in candidates:
+        if raw.isalpha() and raw.lower() in NOT_NAME:
+            continue  # "The", "He", "In": most capitalised words open a sentence
         if SPEECH_AFTER_RE.match(text, end) is None and not _said_before(text, start, verbs):
             continue
         name = clean_name(raw)
@@ -204,15 +198,7 @@ class Context:
             return found  # "the report", "a source", "the Kremlin": no person to look up
         full = self.index.resolve(speaker)
         self.remember(pos if said_at is None else said_at, full)
-        return Attribution(full, _fuller_role(found.role, self.role_of(full)))
-
-    def role_of(self, name: str) -> str | None:
-        """The role the article gives ``name`` where it first gives one."""
-        key = self.index.key_of(name)
-        if key not in self.index.roles:
-            roles = (_role_at(self.text, seen) for seen in self.index.seen_as(key))
-            self.index.roles[key] = next((role for role in roles if role), None)
-        return self.index.roles[key]
+        return Attribution(full, _fuller_role(found.role, self.index.role_of(full)))
 
     def _reported_mentions(self) -> set[int]:
         """Sentence subjects inside reported speech: "Biden gave the order …, he said"."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.analysis.quotes.names import (
     NAME_RE,
@@ -24,14 +25,17 @@ from bot.analysis.quotes.names import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Seen:
+class Seen(NamedTuple):
     """A name as it stands in the text: the run of capitalised words it came from."""
 
     start: int
     run: str
     name: str
     comma: bool  # an apposition may follow
+
+
+def _no_role(seen: Seen) -> str | None:
+    return None
 
 
 @dataclass
@@ -45,9 +49,11 @@ class NameIndex:
     # Where each name stands with a title or an apposition: a role is read from there only
     # for those who turn out to speak (most people named in an article never do).
     seen: dict[str, list[Seen]] = field(default_factory=dict)
-    described: set[str] = field(default_factory=set)  # a lone name with a role beside it
+    # Reads the role standing beside a name, given the text (``Context`` sets it).
+    read_role: Callable[[Seen], str | None] = _no_role
+    _keys: dict[str, str] = field(default_factory=dict)  # key_of, until a fuller name comes
 
-    def add(self, name: str, *, role: str | None = None, gender: str | None = None) -> None:
+    def add(self, name: str, *, gender: str | None = None) -> None:
         _, bare = strip_titles(name)
         words = bare.split()
         if not words:
@@ -55,16 +61,15 @@ class NameIndex:
         last = words[-1].lower()
         if len(words) > len(self.full.get(last, "").split()):
             self.full[last] = bare
+            self._keys.clear()
         if len(words) == 2 and not is_organization(bare):
             # "Lin Wei" is "Lin" later when the family name comes first.
             first = words[0].lower()
             known = self.first.get(first, bare)
             self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
-        key = self.key_of(bare)
-        if role and key not in self.roles:
-            self.roles[key] = role
-        if gender and key not in self.genders:
-            self.genders[key] = gender
+            self._keys.clear()
+        if gender:
+            self.genders.setdefault(self.key_of(bare), gender)
 
     def note(self, name: str, seen: Seen) -> None:
         """Remember where ``name`` stands, to read its role there if it is ever needed."""
@@ -78,6 +83,12 @@ class NameIndex:
     def key_of(self, name: str) -> str:
         """Who ``name`` is: the last name, or the whole name when it is another person of that
         family ("Ivanka Trump" beside "Donald Trump"), or the one a first name stands for."""
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = self._key_of(name)
+        return key
+
+    def _key_of(self, name: str) -> str:
         _, name = strip_titles(name)
         words = name.split()
         if not words:
@@ -89,7 +100,7 @@ class NameIndex:
         if len(words) == 1 and full is None:
             by_first = self.first.get(last)
             if by_first:
-                return by_first.split()[-1].lower()
+                return self._key_of(by_first)
         return last
 
     def resolve(self, name: str) -> str:
@@ -109,7 +120,15 @@ class NameIndex:
         key = self.key_of(name)
         full = self.full.get(key, key)
         named = len(full.split()) >= 2 and not is_organization(full)
-        return named or key in self.described or key in self.genders
+        return named or key in self.genders or self.role_of(name) is not None
+
+    def role_of(self, name: str) -> str | None:
+        """The role the article gives ``name`` where it first gives one."""
+        key = self.key_of(name)
+        if key not in self.roles:
+            roles = (self.read_role(seen) for seen in self.seen_as(key))
+            self.roles[key] = next((role for role in roles if role), None)
+        return self.roles[key]
 
     def gender_of(self, name: str) -> str | None:
         return self.genders.get(self.key_of(name))
