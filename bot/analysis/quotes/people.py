@@ -52,6 +52,7 @@ class NameIndex:
     # Reads the role standing beside a name, given the text (``Context`` sets it).
     read_role: Callable[[Seen], str | None] = _no_role
     _keys: dict[str, str] = field(default_factory=dict)  # key_of, until a fuller name comes
+    _by_key: dict[str, list[Seen]] = field(default_factory=dict)  # seen_as, likewise
 
     def add(self, name: str, *, gender: str | None = None) -> None:
         _, bare = strip_titles(name)
@@ -61,24 +62,33 @@ class NameIndex:
         last = words[-1].lower()
         if len(words) > len(self.full.get(last, "").split()):
             self.full[last] = bare
-            self._keys.clear()
+            self._forget_keys()
         if len(words) == 2 and not is_organization(bare):
             # "Lin Wei" is "Lin" later when the family name comes first.
             first = words[0].lower()
             known = self.first.get(first, bare)
             self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
-            self._keys.clear()
+            self._forget_keys()
         if gender:
             self.genders.setdefault(self.key_of(bare), gender)
+
+    def _forget_keys(self) -> None:
+        self._keys.clear()
+        self._by_key.clear()
 
     def note(self, name: str, seen: Seen) -> None:
         """Remember where ``name`` stands, to read its role there if it is ever needed."""
         self.seen.setdefault(name, []).append(seen)
+        self._by_key.clear()
 
     def seen_as(self, key: str) -> list[Seen]:
         """Where the person of ``key`` stands in the text, in order, under any of their names."""
-        found = [seen for name, at in self.seen.items() if self.key_of(name) == key for seen in at]
-        return sorted(found, key=lambda seen: seen.start)
+        if not self._by_key:
+            for name, at in self.seen.items():
+                self._by_key.setdefault(self.key_of(name), []).extend(at)
+            for found in self._by_key.values():
+                found.sort()
+        return self._by_key.get(key, [])
 
     def key_of(self, name: str) -> str:
         """Who ``name`` is: the last name, or the whole name when it is another person of that
