@@ -91,10 +91,10 @@ def _eligible(quote: Quote, text: str) -> bool:
     return attributed_at(text, after_mark)
 
 
-def _key_score(quote: Quote, topic: frozenset[str]) -> float:
+def _key_score(quote: Quote, tokens: frozenset[str], topic: frozenset[str]) -> float:
     words = len(quote.text.split())
     length = min(words, 40) / 40 - max(0, words - KEY_MAX_WORDS) / KEY_MAX_WORDS
-    on_topic = _TOPIC_BONUS if topic & _tokens(quote.text) else 0.0
+    on_topic = _TOPIC_BONUS if topic & tokens else 0.0
     return length + (_ROLE_BONUS if quote.role else 0.0) + on_topic
 
 
@@ -111,15 +111,14 @@ def pick_key_quotes(
     ``text`` is the article the quotes were found in: with it, fragments woven into the
     reporter's sentences are told from whole statements, and short attributed ones qualify.
     """
-    eligible = [(i, q) for i, q in enumerate(quotes) if _eligible(q, text)]
-    topic = _tokens(" ".join((title, *summary))) if eligible else frozenset()
-    candidates = sorted(eligible, key=lambda item: -_key_score(item[1], topic))
-    summary_tokens = [_tokens(sentence) for sentence in summary] if candidates else []
+    eligible = [(i, q, _tokens(q.text)) for i, q in enumerate(quotes) if _eligible(q, text)]
+    summary_tokens = [_tokens(sentence) for sentence in summary] if eligible else []
+    topic = _tokens(title).union(*summary_tokens) if eligible else frozenset()
+    eligible.sort(key=lambda item: -_key_score(item[1], item[2], topic))
     picked: dict[int, frozenset[str]] = {}
-    for i, quote in candidates:
+    for i, _, tokens in eligible:
         if len(picked) >= limit:
             break
-        tokens = _tokens(quote.text)
         if (
             tokens
             and not _covered(tokens, summary_tokens)
