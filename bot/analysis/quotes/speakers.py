@@ -64,6 +64,11 @@ _VERB_FIRST_RE = re.compile(rf"{_LEAD}{VERB}\s+")
 _WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{_AUX}{VERB}\b")
 _DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<who>{NAME})")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
+_OPINION_RE = re.compile(
+    r"\s*(?:In|According to) (?P<who>his|her|their|him|them)(?: (?:opinion|view|words))?\s*,"
+)
+# "In his opinion" and "according to him" name the speaker with these pronouns.
+_SUBJECT_PRONOUNS = {"his": "he", "him": "he", "her": "she", "their": "they", "them": "they"}
 _HEAD_VERB_RE = re.compile(rf"\b(?:{VERB}|Said|Says|Asked|Told|Added)\b")
 _PREPOSITIONS = frozenset(
     word_list(
@@ -334,7 +339,13 @@ def _head_verb_subject(head: str, verb: re.Match[str]) -> Attribution | None:
 
 
 def sentence_subject(sentence: str) -> Attribution | None:
-    """The name or pronoun a sentence opens with, after an introductory phrase."""
+    """The name or pronoun a sentence opens with, after an introductory phrase.
+
+    "In his opinion, …" and "According to her, …" name the speaker in the phrase itself.
+    """
+    opinion = _OPINION_RE.match(sentence)
+    if opinion is not None:
+        return Attribution(_SUBJECT_PRONOUNS[opinion.group("who")])
     intro = _INTRO_RE.match(sentence)
     rest = sentence[intro.end() if intro else 0 :]
     match = NAME_RE.match(rest)

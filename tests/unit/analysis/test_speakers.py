@@ -202,6 +202,17 @@ def test_a_name_in_reported_speech_does_not_take_the_next_he_said() -> None:
     assert only(text).speaker == "Wang Jun"
 
 
+@pytest.mark.parametrize("opening", ["In his opinion,", "According to him,", "In his view,"])
+def test_in_his_opinion_names_the_speaker_of_a_woven_quote(opening: str) -> None:
+    text = (
+        "Deputy Foreign Minister Oleg Vasin spoke to reporters on Friday.\n\n"
+        f'{opening} a deal with Washington is possible, but "strictly on the basis of a '
+        'balance of interests."'
+    )
+    quote = only(text)
+    assert (quote.speaker, quote.role) == ("Oleg Vasin", "Deputy Foreign Minister")
+
+
 def test_a_quote_without_attribution_shares_the_one_closing_its_sentence() -> None:
     text = (
         'Despite attempts to disrupt "the combat work of our long-range aircraft," a strike '
