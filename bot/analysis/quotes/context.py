@@ -31,15 +31,14 @@ from bot.analysis.quotes.people import (
     subject_mentions,
 )
 from bot.analysis.quotes.roles import clean_role, role_from_apposition, title_before
-from bot.analysis.quotes.speakers import (
+from bot.analysis.quotes.speakers import Attribution, plural_subject
+from bot.analysis.quotes.verbs import (
     GROUP_SPEECH_RE,
     REPORTED_RE,
     SPEECH_AFTER_RE,
     TITLE_GAP_RE,
-    Attribution,
     has_speech_verb,
     inverted_verb_ends,
-    plural_subject,
 )
 
 # ", head of the Center for Indian Studies," right after a name.

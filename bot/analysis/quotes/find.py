@@ -21,11 +21,11 @@ from bot.analysis.quotes.names import (
 from bot.analysis.quotes.speakers import (
     Attribution,
     after_quote_in_sentence,
-    attributed_at,
     from_head,
     from_tail,
     sentence_subject,
 )
+from bot.analysis.quotes.verbs import attributed_at
 from bot.models import Quote
 
 # Fewer words than this between the marks is a scare quote or a coined term, not a quotation...

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from bot.analysis.lexicon import ROLE_HEADS
 from bot.analysis.quotes.names import PRONOUNS, is_organization
-from bot.analysis.quotes.speakers import attributed_at
+from bot.analysis.quotes.verbs import attributed_at
 from bot.models import Quote
 
 # Words of three letters or more: shorter ones never count, so the regex leaves them out.

@@ -5,7 +5,8 @@ Attribution is looked for in this order, nearest evidence first:
 2. before the opening mark in the same sentence: ``Shaumyan, head of …, noted that '``;
 3. the quote goes on from the previous one (split quotes, re-opened paragraphs);
 4. the sentence before: ``The New York Times reports:`` / ``… said Mr. Clarke. "…"``.
-``bot.analysis.quotes.find`` runs these steps; ``bot.analysis.quotes.names`` resolves pronouns.
+``bot.analysis.quotes.find`` runs these steps; ``bot.analysis.quotes.context`` turns what they
+find ("he", "Lin", "the ministry") into the person or body meant.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.analysis.lexicon import ROLE_HEADS, ROLE_MODIFIERS
+from bot.analysis.lexicon import ROLE_HEADS
 from bot.analysis.quotes.names import (
     NAME,
     NAME_RE,
@@ -24,33 +25,8 @@ from bot.analysis.quotes.names import (
     word_list,
 )
 from bot.analysis.quotes.roles import clean_role, role_from_apposition
-from bot.analysis.regex_trie import longest_first
+from bot.analysis.quotes.verbs import AUX, HEAD_VERB_RE, INVERTING, VERB, has_speech_verb
 
-_VERBS = word_list(
-    """
-    said says say saying told tells telling added adds adding noted notes noting wrote
-    writes writing argued argues arguing stated states asked asks asking explained explains
-    continued continues declared declares insisted insists claimed claims warned warns
-    recalled recalls replied replies responded responds remarked remarks tweeted tweets
-    posted announced announces concluded concludes emphasized emphasises emphasised
-    emphasizes acknowledged acknowledges admitted admits joked jokes quipped suggested
-    suggests observed observes urged urges shouted contended contends complained complains
-    predicted predicts promised promises vowed vows reported reports cautioned conceded
-    concedes countered agreed agrees stressed stresses asserted asserts assured boasted
-    charged confirmed confirms demanded denied exclaimed maintained maintains mused pleaded
-    proclaimed protested reiterated repeated retorted revealed scolded screamed snapped
-    testified thundered wondered yelled chanted recounted lamented mocked praised blasted
-    slammed criticized criticised tweeting explaining arguing answered answers opined
-    declares decried predicted pointed sings sang singing commented comments reads read
-    called described
-    """
-)
-VERB = r"(?:put\s+it|" + longest_first(_VERBS) + r")(?:\s+out)?"
-_AUX = (
-    r"(?:(?:also|then|later|again|simply|recently|once|quickly|only|just|further|previously"
-    r"|has|have|had|was|were|would|will|is|are|did|does|once|who|reportedly|flatly|angrily"
-    r"|bluntly|repeatedly|frequently|often|has\s+long|went\s+on\s+to|continued\s+to)\s+)*"
-)
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)\b"
 _DETERMINERS = frozenset(
     word_list(
@@ -61,7 +37,7 @@ _DETERMINERS = frozenset(
 )
 _LEAD = r"^[\s,.;:!?—–\-]*"
 _VERB_FIRST_RE = re.compile(rf"{_LEAD}{VERB}\s+")
-_WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{_AUX}{VERB}\b")
+_WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{AUX}{VERB}\b")
 _DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<who>{NAME})")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
 _OPINION_RE = re.compile(
@@ -69,7 +45,6 @@ _OPINION_RE = re.compile(
 )
 # "In his opinion" and "according to him" name the speaker with these pronouns.
 _SUBJECT_PRONOUNS = {"his": "he", "him": "he", "her": "she", "their": "they", "them": "they"}
-_HEAD_VERB_RE = re.compile(rf"\b(?:{VERB}|Said|Says|Asked|Told|Added)\b")
 _PREPOSITIONS = frozenset(
     word_list(
         """
@@ -84,7 +59,7 @@ _AFTER_VERB_NAME_RE = re.compile(
     r"(?P<rest>(?:\s*\([^)]*\))?,[^,;:.\"“”]{3,200}[,;.])?"
 )
 _SENTENCE_END_ATTRIBUTION_RE = re.compile(
-    rf",\s*(?:(?P<who>{NAME}|{_PRONOUN})\s+{_AUX}{VERB}|{VERB}\s+(?P<who2>{NAME}))\s*[.,;]"
+    rf",\s*(?:(?P<who>{NAME}|{_PRONOUN})\s+{AUX}{VERB}|{VERB}\s+(?P<who2>{NAME}))\s*[.,;]"
 )
 _AFTER_VERB_NP_RE = re.compile(
     rf"\s*(?P<np>{_PRONOUN}|(?i:{'|'.join(sorted(_DETERMINERS))})\s+[^,;:.!?\"“”]{{1,60}}?)"
@@ -98,7 +73,7 @@ _CLOSING_NAME_RE = re.compile(
     rf"(?P<name>{NAME})$"
 )
 _WHO_CUT_RE = re.compile(r"\s+(?:of|from|at|in|on|during|with|for)\s.*$")
-_AUX_TAIL_RE = re.compile(rf"\s*{_AUX}$")
+_AUX_TAIL_RE = re.compile(rf"\s*{AUX}$")
 _RELATIVE_TAIL_RE = re.compile(r",\s+who\s+(?:\w+\s+){0,2}$")
 _BOUNDARY_WORDS = frozenset(
     word_list(
@@ -115,13 +90,6 @@ _INTRO_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
 )
 _PRONOUN_RE = re.compile(_PRONOUN)
-# Verbs that put the speaker after them ("said X"); after "told"/"asked" comes the listener.
-_INVERTING = frozenset(
-    word_list(
-        """said says added adds wrote writes noted notes continued explained recalled argued
-        warned insisted replied responded remarked declared stated"""
-    )
-)
 _LEADING_AS_RE = re.compile(r"^\s*as\s+")
 _NAME_BEFORE_RE = re.compile(rf"({NAME})\s+$")
 _SENTENCE_BREAK_RE = re.compile(r"\b[a-z]{2,}[.!?]\s")
@@ -132,25 +100,6 @@ _STOP_SUBJECT = frozenset(
     often who that which
     """
     )
-)
-# Verbs that make their subject a speaker wherever they stand ("called for", "described",
-# "read" say too little about who is talking).
-_SPEAKING = _INVERTING | frozenset(word_list("told tells stressed emphasized pointed"))
-_TITLE_WORD = rf"(?:[A-Z][\w’'.-]*|{longest_first(ROLE_HEADS | ROLE_MODIFIERS | {'the'})})"
-# A name right before a speech verb, or a speech verb (and title words) right before a name:
-# that person speaks here.
-SPEECH_AFTER_RE = re.compile(rf"[^\S\n]+{_AUX}(?:{longest_first(_SPEAKING)})\b")
-TITLE_GAP_RE = re.compile(rf"[^\S\n]+(?:{_TITLE_WORD}[^\S\n]+){{0,4}}")
-# ", he said" inside a sentence: what the sentence says is someone else's reported speech.
-REPORTED_RE = re.compile(rf",\s+(?:he|she|they)\s+{_AUX}{VERB}\b")
-# "the ministry said", "the E3 ministers added": a group or an institution speaks.
-GROUP_SPEECH_RE = re.compile(
-    rf"\b[Tt]he\s+(?P<np>(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+)\s+{_AUX}{VERB}\b"
-)
-# Right after a closing mark: ", Biden told reporters", ", he said", ", said Smith".
-_ATTRIBUTED_RE = re.compile(
-    rf"[^\S\n]*(?:(?:{NAME}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he[^\S\n]+\w+)[^\S\n]+(?:\w+[^\S\n]+)?{VERB}"
-    rf"|{VERB}[^\S\n]+[A-Z])\b"
 )
 _ING = frozenset(
     word_list("saying telling adding noting arguing writing asking explaining tweeting")
@@ -163,31 +112,6 @@ class Attribution:
 
     speaker: str | None
     role: str | None = None
-
-
-def attributed_at(text: str, pos: int) -> bool:
-    """Whether a speech verb and its subject follow right after ``pos`` (a closing mark)."""
-    return _ATTRIBUTED_RE.match(text, pos) is not None
-
-
-def inverted_verb_ends(text: str) -> list[int]:
-    """Sorted offsets right after each "said"-like verb that may put its speaker after it."""
-    ends: list[int] = []
-    for verb in _INVERTING:
-        # ``str.find`` per verb is many times faster than one regex over the article.
-        at = text.find(verb)
-        while at >= 0:
-            end = at + len(verb)
-            if not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
-                ends.append(end)
-            at = text.find(verb, end)
-    ends.sort()
-    return ends
-
-
-def has_speech_verb(text: str) -> bool:
-    """Whether ``text`` holds a speech verb: a clause ("Merz said …"), not a role."""
-    return _HEAD_VERB_RE.search(text) is not None
 
 
 def parse_who(who: str) -> Attribution | None:
@@ -252,7 +176,7 @@ def _after_verb(rest: str) -> Attribution | None:
     return parse_who(np.group("np")) if np is not None else None
 
 
-_SHORT_CLOSE_RE = re.compile(rf"^\s*(?:\S+\s+){{0,5}}?{_AUX}{VERB}(?:\s+\w+){{0,4}}\s*[.,]")
+_SHORT_CLOSE_RE = re.compile(rf"^\s*(?:\S+\s+){{0,5}}?{AUX}{VERB}(?:\s+\w+){{0,4}}\s*[.,]")
 
 
 def from_tail(tail: str, *, sentence_closed: bool = False) -> Attribution | None:
@@ -311,7 +235,7 @@ def from_head(head: str) -> Attribution | None:
     # The verb nearest the quote wins, unless its subject is only a common noun phrase
     # ("Donald Trump's flurry of tweets") and an earlier verb has a person.
     fallback: Attribution | None = None
-    for verb in reversed(list(_HEAD_VERB_RE.finditer(head))):
+    for verb in reversed(list(HEAD_VERB_RE.finditer(head))):
         found = _head_verb_subject(head, verb)
         speaker = found.speaker if found is not None else None
         possessive = speaker is not None and ("’s " in speaker or "'s " in speaker)
@@ -333,7 +257,7 @@ def _head_verb_subject(head: str, verb: re.Match[str]) -> Attribution | None:
         found = found or sentence_subject(head)
     else:
         found = _subject_before(head[: verb.start()])
-    if found is None and verb.group().split()[0].lower() in _INVERTING:
+    if found is None and verb.group().split()[0].lower() in INVERTING:
         found = _after_verb(head[verb.end() :])  # "…, said union leader Tom Hale."
     return found
 
@@ -358,7 +282,7 @@ def sentence_subject(sentence: str) -> Attribution | None:
     words: list[str] = []
     for word in rest.split()[:6]:
         bare = word.strip(",;:")
-        if words and (bare in _STOP_SUBJECT or _HEAD_VERB_RE.fullmatch(bare) or bare != word):
+        if words and (bare in _STOP_SUBJECT or HEAD_VERB_RE.fullmatch(bare) or bare != word):
             break
         words.append(bare)
     return parse_who(" ".join(words)) if words and words[0].lower() in _DETERMINERS else None
@@ -373,7 +297,7 @@ def plural_subject(sentence: str) -> str | None:
     words: list[str] = []
     for word in sentence.split()[: _GROUP_MAX_WORDS + 1]:
         bare = word.strip(",;:.").lower()
-        verb_like = bare in _STOP_SUBJECT or _HEAD_VERB_RE.fullmatch(bare) is not None
+        verb_like = bare in _STOP_SUBJECT or HEAD_VERB_RE.fullmatch(bare) is not None
         if verb_like or (words and bare.endswith("ed")) or bare != word.lower():
             break
         words.append(word)
