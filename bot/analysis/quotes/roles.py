@@ -19,7 +19,9 @@ MAX_TITLE_WORDS = 8
 _RELATIVES = frozenset(word_list("who whom whose which that where when while"))
 _CONNECTORS = frozenset(word_list("of for and"))
 _FINITE = frozenset(word_list("is are was were has have had will would can could did does"))
-_PREPOSITIONS = frozenset(word_list("of to for at in on with from"))
+_PREPOSITIONS = frozenset(
+    word_list("of to for at in on with from under over after before during amid by")
+)
 _DETERMINERS = frozenset(word_list("the a an"))
 _ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
 _QUOTE_CHARS = frozenset('"“”«»')
@@ -55,7 +57,8 @@ def title_before(text: str, start: int, *, continued: bool = False) -> str | Non
     role modifiers and "of"/"for"/"and" between them, up to a determiner, verb or punctuation.
     """
     words: list[str] = []
-    for word in _words_before(text, start):
+    nearest = _words_before(text, start)
+    for i, word in enumerate(nearest):
         lowered = _lower(word)
         if not words and not continued and lowered not in ROLE_HEADS:
             return None
@@ -64,12 +67,19 @@ def title_before(text: str, start: int, *, continued: bool = False) -> str | Non
             break
         if word[:1].isupper() and lowered in NOT_NAME:
             break  # "On Monday", "In Brussels": a sentence word, not part of a title
+        if lowered in _CONNECTORS and not _is_role_word(nearest[i + 1 : i + 2]):
+            break  # "Republican Donald Trump and Democrat …": two people, not one title
         words.insert(0, word)
     while words and _lower(words[0]) in _CONNECTORS:
         words.pop(0)
     if continued:
         return " ".join(words) or None  # the name's own run holds the head
     return clean_role(" ".join(words)) if words else None
+
+
+def _is_role_word(words: list[str]) -> bool:
+    """Whether the one word given heads or qualifies a role ("Minister" of …, "Affairs" and …)."""
+    return bool(words) and (_lower(words[0]) in ROLE_HEADS or _lower(words[0]) in ROLE_MODIFIERS)
 
 
 def _words_before(text: str, start: int) -> list[str]:
@@ -109,6 +119,8 @@ def role_from_apposition(appos: str, *, has_verb: bool = False) -> str | None:
     words = role.split()
     if not words or has_verb or words[0].lower() in _RELATIVES or _FINITE & set(words):
         return None  # "Ham, the administration has shuffled …" goes on as a clause
+    if words[0] in _PREPOSITIONS or words[0].endswith("ing"):
+        return None  # "Trump, at Monday's debate," / "Obama, dedicating the museum,": no role
     if words[0][0].isupper() and words[0].lower() not in _DETERMINERS:
         head = _has_role_head(words)
         after = words[head + 1 :]

@@ -280,6 +280,28 @@ def test_mr_and_relative_clauses_are_never_roles(text: str) -> None:
     assert find_quotes(text)[-1].role is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Tom Reed, speaking at the rally, said: "We will never give up on this fight."',
+        'Tom Reed, under fire over his taxes, said: "We will never give up on this fight."',
+        'Tom Reed, at Monday\'s debate, said: "We will never give up on this fight."',
+    ],
+)
+def test_a_participle_or_prepositional_phrase_after_a_name_is_no_role(text: str) -> None:
+    quote = only(text)
+    assert (quote.speaker, quote.role) == ("Tom Reed", None)
+
+
+def test_two_people_named_in_one_breath_do_not_make_one_title() -> None:
+    text = (
+        "Republican Tom Reed and Democrat Ann Lowe met on Monday.\n\n"
+        '"We agree on the budget for next year," Lowe said.'
+    )
+    quote = only(text)
+    assert (quote.speaker, quote.role) == ("Ann Lowe", "Democrat")
+
+
 def test_mr_after_a_title_is_left_out_of_the_role() -> None:
     quote = only('"We will not sign this agreement," said Foreign Minister Mr. Wang Lei.')
     assert (quote.speaker, quote.role) == ("Wang Lei", "Foreign Minister")
