@@ -47,6 +47,8 @@ _GENDERS = {"he": "m", "she": "f"}
 _HONORIFIC_GENDERS = {"Mr": "m", "Mrs": "f", "Ms": "f"}
 _SPEECH_BEFORE_WINDOW = 60  # characters before a name where "said" makes it the speaker
 _HEADLINE_RUN_SPACES = 2  # three capitalised words or more on a heading line
+# How far after a quote's attribution a bare "he said" still goes to the same speaker unasked.
+_SPEAKING_ON_CHARS = 400
 
 
 def _index_names(text: str) -> tuple[NameIndex, list[tuple[int, int, str]]]:
@@ -141,6 +143,7 @@ class Context:
         self.index, self._candidates = _index_names(text)
         self._mentions: list[Mention] | None = None  # read when a pronoun needs them
         self._remembered: list[Mention] = []
+        self._last_said: tuple[int, str] | None = None  # the last quote's speaker, and where
         self.groups: list[tuple[int, Attribution]] = []  # bodies and groups that spoke
         self._reported: set[int] | None = None
         self._group_events_read = False
@@ -153,7 +156,27 @@ class Context:
             self._mentions = subject_mentions(self.text, self.starts, self.index, speaking)
         return self._mentions
 
+    def _speaking_on(self, pronoun: str, pos: int) -> str | None:
+        """The speaker of the quote before, when no one else is named since: '"…," he added'.
+
+        The common case needs no list of mentions at all.
+        """
+        if self._last_said is None:
+            return None
+        at, name = self._last_said
+        if not 0 <= pos - at <= _SPEAKING_ON_CHARS or self.index.gender_of(name) not in (
+            None,
+            _GENDERS[pronoun],
+        ):
+            return None
+        for match in NAME_RE.finditer(self.text, at, pos):
+            raw = match.group()
+            if not (raw.isalpha() and raw.lower() in NOT_NAME):
+                return None  # someone or something else named in between
+        return name
+
     def remember(self, pos: int, name: str) -> None:
+        self._last_said = (pos, name)
         mention = Mention(pos, name, speaking=True)
         if self._mentions is None:
             self._remembered.append(mention)
@@ -185,8 +208,9 @@ class Context:
         if lowered in PRONOUNS:
             named = None
             if lowered in ("he", "she"):
-                reported = self._reported_mentions()
-                named = resolve_pronoun(lowered, pos, self.mentions, self.index, reported=reported)
+                named = self._speaking_on(lowered, pos) or resolve_pronoun(
+                    lowered, pos, self.mentions, self.index, reported=self._reported_mentions()
+                )
             if named is None:
                 return Attribution(None)  # "I", "we", or nobody to point at
             # "she said" of Melanie tells that a later "he" is someone else.

@@ -53,6 +53,7 @@ class NameIndex:
     read_role: Callable[[Seen], str | None] = _no_role
     _keys: dict[str, str] = field(default_factory=dict)  # key_of, until a fuller name comes
     _by_key: dict[str, list[Seen]] = field(default_factory=dict)  # seen_as, likewise
+    _described: dict[str, bool] = field(default_factory=dict)  # a lone name with a role beside
 
     def add(self, name: str, *, gender: str | None = None) -> None:
         _, bare = strip_titles(name)
@@ -75,6 +76,7 @@ class NameIndex:
     def _forget_keys(self) -> None:
         self._keys.clear()
         self._by_key.clear()
+        self._described.clear()
 
     def note(self, name: str, seen: Seen) -> None:
         """Remember where ``name`` stands, to read its role there if it is ever needed."""
@@ -126,11 +128,16 @@ class NameIndex:
         return bare or title
 
     def is_person(self, name: str) -> bool:
-        """Whether the article gives ``name`` a first name, a role or a gender."""
+        """Whether the article gives ``name`` a first name, a gender or an apposition."""
         key = self.key_of(name)
         full = self.full.get(key, key)
-        named = len(full.split()) >= 2 and not is_organization(full)
-        return named or key in self.genders or self.role_of(name) is not None
+        if (len(full.split()) >= 2 and not is_organization(full)) or key in self.genders:
+            return True
+        if key not in self._described:
+            # A lone name: only an apposition ("Kulik, head of …") tells it is a person.
+            seen = self.seen_as(key)
+            self._described[key] = any(at.comma and self.read_role(at) for at in seen)
+        return self._described[key]
 
     def role_of(self, name: str) -> str | None:
         """The role the article gives ``name`` where it first gives one."""
