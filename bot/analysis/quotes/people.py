@@ -68,8 +68,10 @@ class NameIndex:
             # "Lin Wei" is "Lin" later when the family name comes first.
             first = words[0].lower()
             known = self.first.get(first, bare)
-            self.first[first] = bare if known is not None and known.endswith(words[-1]) else None
-            self._forget_keys()
+            stands_for = bare if known is not None and known.endswith(words[-1]) else None
+            if first not in self.first or self.first[first] != stands_for:
+                self.first[first] = stands_for
+                self._forget_keys()
         if gender:
             self.genders.setdefault(self.key_of(bare), gender)
 
