@@ -1,8 +1,8 @@
 """Per-article state shared by the attribution of successive quotes.
 
-One pass over the names of the article gives their full forms, roles and genders and the
-people who speak; ``Context.resolve`` then turns what a quote's attribution says ("he",
-"it", "the spokeswoman", "Lin") into the person or body meant, in full, with their role.
+One pass over the names of the article gives their full forms, honorific genders and where
+they stand; ``Context.resolve`` then turns what a quote's attribution says ("he", "it",
+"they", "Lin") into the person, body or group meant, in full, with their role.
 """
 
 from __future__ import annotations
@@ -270,7 +270,7 @@ def _fuller_role(here: str | None, known: str | None) -> str | None:
 
 
 def _is_plural(speaker: str) -> bool:
-    """ "the ministers", "the E3", "Britain and France" speak as "they"; a ministry as "it"."""
+    """ "the ministers" and "Britain and France" speak as "they"; a ministry or "the E3" as "it"."""
     words = speaker.split()
     if not words:
         return False
