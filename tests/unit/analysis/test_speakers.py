@@ -160,6 +160,15 @@ def test_pronouns_go_to_the_last_person_speaking_and_bodies_speak_as_it() -> Non
     assert quotes[1].role == "Turkish Foreign Minister"
 
 
+def test_he_said_after_a_quote_goes_to_someone_named_since() -> None:
+    text = (
+        '"We will not sign this deal," said Foreign Minister Anna Berg.\n\n'
+        "Defense Minister Karl Holm disagreed.\n\n"
+        '"We must sign it before the winter comes," he said.'
+    )
+    assert speakers(text) == ["Anna Berg", "Karl Holm"]
+
+
 def test_they_goes_to_the_group_that_spoke_last() -> None:
     text = (
         '"We urge all states to enforce these sanctions," the ministers said. '
