@@ -38,7 +38,7 @@ from bot.analysis.quotes.verbs import (
     SPEECH_AFTER_RE,
     TITLE_GAP_RE,
     has_speech_verb,
-    inverted_verb_ends,
+    verb_spans,
 )
 
 # ", head of the Center for Indian Studies," right after a name.
@@ -82,15 +82,27 @@ def _index_names(text: str) -> tuple[NameIndex, list[tuple[int, int, str]]]:
 
 
 def _speaking(text: str, candidates: list[tuple[int, int, str]]) -> list[Mention]:
-    """The names standing right before or after a speech verb: people speaking there."""
-    verbs = inverted_verb_ends(text)
+    """The names standing right before or after a speech verb: people speaking there.
+
+    Found from the verbs, which are few, rather than from every capitalised word.
+    """
+    starts = [start for start, _, _ in candidates]
+    ends = [end for _, end, _ in candidates]
+    chosen: set[int] = set()
+    for verb_start, _ in verb_spans(text):
+        at = bisect.bisect_right(ends, verb_start) - 1  # "Zhao (also) said"
+        if at >= 0 and SPEECH_AFTER_RE.match(text, ends[at]) is not None:
+            chosen.add(at)
+    for _, verb_end in verb_spans(text, inverting=True):
+        at = bisect.bisect_left(starts, verb_end)  # "said (spokesman) Wang Lei"
+        while at < len(starts) and starts[at] - verb_end <= _SPEECH_BEFORE_WINDOW:
+            if TITLE_GAP_RE.fullmatch(text, verb_end, starts[at]) is not None:
+                chosen.add(at)
+            at += 1
     speaking: list[Mention] = []
-    for start, end, raw in candidates:
-        if raw.isalpha() and raw.lower() in NOT_NAME:
-            continue  # "The", "He", "In": most capitalised words open a sentence
-        if SPEECH_AFTER_RE.match(text, end) is None and not _said_before(text, start, verbs):
-            continue
-        name = clean_name(raw)
+    for at in sorted(chosen):
+        start, _, raw = candidates[at]
+        name = None if raw.isalpha() and raw.lower() in NOT_NAME else clean_name(raw)
         if name and not name.endswith(("'s", "’s")) and not is_organization(name):
             speaking.append(Mention(start, name, speaking=True))
     return speaking
@@ -102,14 +114,6 @@ def _on_heading(text: str, start: int, known: dict[int, bool]) -> bool:
     if line_start not in known:
         known[line_start] = is_heading(text, start)
     return known[line_start]
-
-
-def _said_before(text: str, start: int, verb_ends: list[int]) -> bool:
-    """Whether "said" (and title words) stand right before the name at ``start``."""
-    at = bisect.bisect_right(verb_ends, start) - 1
-    if at < 0 or start - verb_ends[at] > _SPEECH_BEFORE_WINDOW:
-        return False
-    return TITLE_GAP_RE.fullmatch(text, verb_ends[at], start) is not None
 
 
 def _role_at(text: str, seen: Seen) -> str | None:

@@ -70,19 +70,20 @@ def attributed_at(text: str, pos: int) -> bool:
     return _ATTRIBUTED_RE.match(text, pos) is not None
 
 
-def inverted_verb_ends(text: str) -> list[int]:
-    """Sorted offsets right after each "said"-like verb that may put its speaker after it."""
-    ends: list[int] = []
-    for verb in INVERTING:
+def verb_spans(text: str, *, inverting: bool = False) -> list[tuple[int, int]]:
+    """Sorted (start, end) of each speech verb that makes its subject a speaker wherever it
+    stands, or (``inverting``) of each that may put its speaker after it ("said X")."""
+    spans: list[tuple[int, int]] = []
+    for verb in INVERTING if inverting else _SPEAKING:
         # ``str.find`` per verb is many times faster than one regex over the article.
         at = text.find(verb)
         while at >= 0:
             end = at + len(verb)
             if not text[at - 1 : at].isalnum() and not text[end : end + 1].isalnum():
-                ends.append(end)
+                spans.append((at, end))
             at = text.find(verb, end)
-    ends.sort()
-    return ends
+    spans.sort()
+    return spans
 
 
 def has_speech_verb(text: str) -> bool:
