@@ -21,7 +21,8 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 
 from benchmarks.quality import DEFAULT_DATA_DIR, read_jsonl
 from bot.analysis.analyze import analyze
-from bot.analysis.quotes.find import find_quotes, pick_key_quotes
+from bot.analysis.quotes.find import find_quotes
+from bot.analysis.quotes.keys import pick_key_quotes
 from bot.analysis.sentences import split_sentences
 from bot.analysis.summarize import summarize
 from bot.analysis.topics import tag
@@ -105,7 +106,9 @@ def stage_medians(texts: Sequence[str]) -> dict[str, float]:
         "split_sentences": median_ms(texts, split_sentences),
         "summarize (incl. splitting)": median_ms(texts, summarize),
         "find_quotes": median_ms(texts, find_quotes),
-        "pick_key_quotes": median_ms(texts, lambda t: pick_key_quotes(quotes[t], summaries[t])),
+        "pick_key_quotes": median_ms(
+            texts, lambda t: pick_key_quotes(quotes[t], summaries[t], text=t)
+        ),
         "tag": median_ms(texts, lambda text: tag("", text)),
     }
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.analysis.quotes.find import find_quotes, pick_key_quotes
+from bot.analysis.quotes.find import find_quotes
+from bot.analysis.quotes.keys import pick_key_quotes
 from bot.analysis.summarize import summarize
 from bot.analysis.topics import tag
 from bot.models import Analysis
@@ -13,5 +14,5 @@ def analyze(title: str, text: str, *, summary_sentences: int = 3, key_quotes: in
     summary = summarize(text, sentences=summary_sentences, title=title)
     quotes = find_quotes(text)
     if key_quotes > 0:
-        quotes = pick_key_quotes(quotes, summary, limit=key_quotes)
+        quotes = pick_key_quotes(quotes, summary, text=text, title=title, limit=key_quotes)
     return Analysis(summary=tuple(summary), quotes=tuple(quotes), tags=tag(title, text))

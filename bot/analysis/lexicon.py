@@ -464,3 +464,50 @@ OFF_TOPIC: dict[str, tuple[str, ...]] = {
         """
     ),
 }
+
+# --- Speakers and roles ----------------------------------------------------------------------
+# Read by bot.analysis.quotes: who holds an office, and which words around a name describe it.
+# Nouns that head a speaker's role ("foreign ministry spokeswoman", "the chancellor"); lower-case.
+ROLE_HEADS = frozenset(
+    word_list(
+        """
+        spokesperson spokesman spokeswoman spokespeople minister ministers secretary
+        chancellor president premier chief head leader director chairman chairwoman chair
+        commissioner envoy ambassador diplomat official officer adviser advisor aide
+        counselor counsellor commander general admiral colonel lieutenant captain sergeant
+        lawmaker legislator senator congressman congresswoman representative deputy governor
+        mayor judge justice prosecutor attorney lawyer speaker negotiator coordinator
+        rapporteur analyst expert researcher fellow professor economist scientist strategist
+        historian editor correspondent columnist activist campaigner founder ceo executive
+        manager administrator superintendent inspector king queen prince princess emir
+        sheikh sultan monarch pope cardinal archbishop bishop imam rabbi cleric ayatollah
+        mufti candidate nominee mp mep member delegate observer monitor militant fighter
+        resident witness survivor mother father student teacher doctor nurse worker farmer
+        owner partner host anchor presenter journalist reporter
+        """
+    )
+)
+# Words that may stand inside a role before its head noun ("senior Kremlin adviser").
+ROLE_MODIFIERS = frozenset(
+    word_list(
+        """
+        foreign defense defence interior finance economy economic trade justice health
+        energy security policy affairs press presidential prime vice deputy assistant acting
+        interim former ex- senior junior top chief general principal permanent special
+        national federal state regional local provincial municipal military naval army navy
+        air force police intelligence party opposition ruling government ministry department
+        office agency council committee commission house senate parliamentary parliament
+        supreme high spokesperson's ministry's political international world public human
+        rights legal executive managing technical spiritual supreme religious union bank
+        central
+        """
+    )
+)
+# Titles said before a name that are forms of address, never a role.
+HONORIFICS = frozenset(
+    word_list(
+        """
+        mr mr. mrs mrs. ms ms. mx mx. dr dr. sir madam dame lord lady
+        """
+    )
+)

@@ -1,27 +1,21 @@
-"""Direct quotations in an article, with who said them, and the few worth showing.
+"""Direct quotations in an article, with who said them.
 
-find_quotes(text)                 every quotation of four words or more, in order
-pick_key_quotes(quotes, summary)  the same quotes, ``key=True`` on the best 1–3
+find_quotes(text)  every quotation of four words or more (or a shorter one a speech verb
+                   attributes: "'Hope springs eternal,' Biden told reporters"), in order
+``bot.analysis.quotes.keys.pick_key_quotes`` marks the few worth showing.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 
+from bot.analysis.quotes.context import Context
 from bot.analysis.quotes.marks import Span, find_spans
 from bot.analysis.quotes.names import (
-    NAME_RE,
-    PRONOUNS,
-    Mention,
-    NameIndex,
-    clean_name,
-    resolve_pronoun,
+    NAME,
+    is_heading,
     sentence_start_before,
-    sentence_starts,
-    subject_mentions,
     word_list,
 )
 from bot.analysis.quotes.speakers import (
@@ -29,16 +23,21 @@ from bot.analysis.quotes.speakers import (
     after_quote_in_sentence,
     from_head,
     from_tail,
-    role_from_apposition,
     sentence_subject,
 )
+from bot.analysis.quotes.verbs import attributed_at
 from bot.models import Quote
 
-# Fewer words than this between the marks is a scare quote or a coined term, not a quotation.
+# Fewer words than this between the marks is a scare quote or a coined term, not a quotation...
 MIN_QUOTE_WORDS = 4
+# ... unless a speech verb attributes it right after the closing mark, and it says something.
+MIN_ATTRIBUTED_WORDS = 2
 _TITLE_CUE_RE = re.compile(
-    r"\b(?:titled|entitled|headlined|named|dubbed|book|novel|film|movie|documentary|song|album"
-    r"|show|series|episode of|anthem|column|op-ed|essay|article|program|programme)\s*[,:]?\s*$",
+    r"\b(?:titled|entitled|headlined|named|dubbed|called|book|novel|film|movie|documentary"
+    r"|song|album|show|series|episode of|anthem|column|op-ed|essay|article|program|programme"
+    r"|conference|forum|summit|festival|exhibition|campaign|operation|initiative|project"
+    r"|strategy|doctrine|law|bill|act|plan|slogan|motto|hashtag|channel|newspaper|magazine"
+    r"|podcast|award|prize|exercises?|drills?|slogan)\s*[,:]?\s*$",
     re.IGNORECASE,
 )
 _SMALL_WORDS = frozenset(
@@ -49,8 +48,11 @@ _SMALL_WORDS = frozenset(
     )
 )
 _LABEL_RE = re.compile(r"([A-Z][A-Z.'’ -]{1,30}):\s+")
-# ", head of the Center for Indian Studies," right after a name.
-_APPOSITION_RE = re.compile(r",\s+((?:[a-z]|(?:[Tt]he|[Aa]n?)\s)[^,.;:\"“”]{3,240}?)[,.;]")
+# "Zelenskiy's most notable statements:" before a list of quotes.
+_STATEMENTS_RE = re.compile(
+    rf"(?P<who>{NAME})[’']s?\s+(?:[\w-]+\s+){{0,3}}?"
+    r"(?:statements|remarks|comments|words|quotes|answers|responses|messages|posts)\b"
+)
 
 
 def _is_title(text: str, span: Span) -> bool:
@@ -74,43 +76,17 @@ def _is_title(text: str, span: Span) -> bool:
     return not text[line_start : span.open_at].strip() and not after.strip(" .")
 
 
-def _name_index(text: str) -> NameIndex:
-    """Full names, roles from appositions and honorific genders, in one pass over the names."""
-    index = NameIndex()
-    for match in NAME_RE.finditer(text):
-        raw = match.group()
-        end = match.end()
-        comma = text.startswith(",", end)
-        if not comma and raw.isalpha():
-            continue  # one bare word, no apposition: no full name, role or gender to learn
-        if not (end - match.start() > 3 or text.startswith(", ", end)):
-            continue  # "US", "UN" alone tell nothing
-        name = clean_name(raw)
-        if name is None:
-            continue
-        # Most names are not followed by a comma; testing for it is cheaper than the regex.
-        apposition = _APPOSITION_RE.match(text, end) if comma else None
-        role = role_from_apposition(apposition.group(1)) if apposition else None
-        gender = (
-            "m" if name.startswith("Mr.") else "f" if name.startswith(("Mrs.", "Ms.")) else None
-        )
-        if role or gender or " " in name:
-            index.add(name, role=role, gender=gender)
-    return index
-
-
-class _Context:
-    """Per-article state shared by the attribution of successive quotes."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = sentence_starts(text)
-        self.index = _name_index(text)
-        self.mentions = subject_mentions(text, self.starts, self.index)
-
-    def remember(self, pos: int, name: str) -> None:
-        positions = [m.pos for m in self.mentions]
-        self.mentions.insert(bisect.bisect_left(positions, pos), Mention(pos, name))
+def _is_quotation(text: str, span: Span) -> bool:
+    """Four words or more, or a short statement a speech verb attributes; never a title."""
+    words = len(text[span.start : span.end].split())
+    if words < MIN_QUOTE_WORDS and not (
+        words >= MIN_ATTRIBUTED_WORDS
+        and text[span.start : span.start + 1].isupper()
+        and text[span.end - 1 : span.end] in (",", ".", "!", "?")
+        and attributed_at(text, span.close_end)
+    ):
+        return False
+    return not _is_title(text, span)
 
 
 def _tail(text: str, span: Span, next_open: int) -> str:
@@ -121,50 +97,70 @@ def _tail(text: str, span: Span, next_open: int) -> str:
     return text[span.close_end : end]
 
 
-def _head(ctx: _Context, span: Span, floor: int) -> str:
+def _head(ctx: Context, span: Span, floor: int) -> str:
     line_start = ctx.text.rfind("\n", 0, span.open_at) + 1
     start = max(floor, line_start, sentence_start_before(ctx.starts, span.open_at))
     return ctx.text[start : span.open_at]
 
 
-def _previous_sentence(ctx: _Context, span: Span, floor: int) -> str:
-    """The sentence just before the quote's own, outside any earlier quote."""
+def _previous_sentence(ctx: Context, span: Span, floor: int) -> str:
+    """The sentence before the quote's own, outside any earlier quote; headings are skipped."""
     own = sentence_start_before(ctx.starts, span.open_at)
-    if own <= floor or own == 0:
-        return ""
-    start = max(floor, sentence_start_before(ctx.starts, own - 1))
-    return ctx.text[start:own].strip()
+    while own > floor and own > 0:
+        start = max(floor, sentence_start_before(ctx.starts, own - 1))
+        at_line_start = ctx.text[start - 1 : start] in ("\n", "")
+        if not (at_line_start and is_heading(ctx.text, start)):
+            return ctx.text[start:own].strip()
+        own = start
+    return ""
 
 
 def _attribute(
-    ctx: _Context, span: Span, previous: tuple[Span, Attribution] | None, next_open: int
+    ctx: Context, span: Span, previous: tuple[Span, Attribution] | None, next_open: int
 ) -> Attribution:
     floor = previous[0].close_end if previous else 0
     closed = not span.runs_on and ctx.text[span.end - 1 : span.end] in (".", "")
     tail = _tail(ctx.text, span, next_open)
     head = _head(ctx, span, floor)
     found = from_tail(tail, sentence_closed=closed) or from_head(head)
-    if found is None and head.strip():
+    if found is None and head.strip(" —–-•*"):
         if previous is not None and _continues(ctx, span, previous[0], head):
             return previous[1]
-        found = after_quote_in_sentence(tail) or sentence_subject(_head(ctx, span, 0))
+        found = after_quote_in_sentence(tail) or _known_subject(ctx, _head(ctx, span, 0))
     elif found is None:
         found = _from_context(ctx, span, previous, floor)
         if found is None and previous is not None:
             return previous[1]
     if found is None or found.speaker is None:
         return Attribution(None)
-    return _resolve(ctx, found, span.open_at)
+    return ctx.resolve(found, span.open_at, said_at=ctx.sentence_end(span.close_end) - 1)
+
+
+def _known_subject(ctx: Context, sentence: str) -> Attribution | None:
+    """The subject of a sentence quoting someone without a speech verb ("Trump called it …").
+
+    A capitalised word opening a sentence is a name only when the article uses it as one
+    elsewhere: "Relations between Russia and Poland are “…”" has no speaker.
+    """
+    found = sentence_subject(sentence)
+    speaker = found.speaker if found is not None else None
+    if speaker and speaker[:1].isupper() and " " not in speaker and not ctx.is_name(speaker):
+        return None
+    return found
 
 
 def _from_context(
-    ctx: _Context, span: Span, previous: tuple[Span, Attribution] | None, floor: int
+    ctx: Context, span: Span, previous: tuple[Span, Attribution] | None, floor: int
 ) -> Attribution | None:
     """A quote that opens its sentence with nothing after it: look at what came before."""
     sentence = _previous_sentence(ctx, span, floor)
     found = from_head(sentence)
     if found is None and previous is not None and _continues(ctx, span, previous[0], ""):
         return previous[1]
+    if found is None and sentence.endswith(":"):
+        statements = _STATEMENTS_RE.search(sentence)
+        if statements is not None:
+            return Attribution(statements.group("who"))
     if found is None and sentence:
         subject = sentence_subject(sentence)
         named = subject is not None and (subject.speaker or "")[:1].isupper()
@@ -173,7 +169,7 @@ def _from_context(
     return found
 
 
-def _continues(ctx: _Context, span: Span, previous: Span, head: str) -> bool:
+def _continues(ctx: Context, span: Span, previous: Span, head: str) -> bool:
     """Split quotes and re-opened paragraphs keep the speaker of the quote before."""
     if span.continued:
         return True
@@ -182,22 +178,6 @@ def _continues(ctx: _Context, span: Span, previous: Span, head: str) -> bool:
         return same_sentence and "\n" not in head
     gap = ctx.text[previous.close_end : span.open_at]
     return "\n" not in gap and len(gap.split()) <= 40
-
-
-def _resolve(ctx: _Context, found: Attribution, pos: int) -> Attribution:
-    speaker = found.speaker or ""
-    if speaker.lower() in PRONOUNS:
-        if speaker.lower() in ("i", "we", "it"):
-            return Attribution(None)
-        named = resolve_pronoun(speaker, pos, ctx.mentions, ctx.index)
-        if named is None:
-            return Attribution(None)
-        speaker = named
-    elif speaker[:1].islower():
-        return found  # "the report", "a source": no name to look up
-    full = ctx.index.resolve(speaker)
-    ctx.remember(pos, full)
-    return Attribution(full, found.role or ctx.index.role_of(full))
 
 
 def _transcript_label(text: str, span: Span) -> tuple[Span, Attribution | None]:
@@ -209,83 +189,44 @@ def _transcript_label(text: str, span: Span) -> tuple[Span, Attribution | None]:
     return replace(span, start=match.end()), Attribution(who)
 
 
+def _share_within_sentences(ctx: Context, spans: list[Span], found: list[Attribution]) -> None:
+    """A quote left without a speaker takes the one of the next quote in its sentence when
+    that sentence closes on the attribution (`` "…" and "…," the ministry said.``)."""
+    for i in range(len(spans) - 2, -1, -1):
+        if found[i].speaker is not None or found[i + 1].speaker is None:
+            continue
+        later = spans[i + 1]
+        same = sentence_start_before(ctx.starts, later.open_at) <= spans[i].open_at
+        if same and _closes_sentence(ctx, later.close_end):
+            found[i] = found[i + 1]
+
+
+# The attribution that ends a sentence is short: ``, the ministry said.``
+_CLOSING_ATTRIBUTION_WORDS = 8
+
+
+def _closes_sentence(ctx: Context, pos: int) -> bool:
+    return len(ctx.text[pos : ctx.sentence_end(pos)].split()) <= _CLOSING_ATTRIBUTION_WORDS
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Every direct quotation of the text in order, each a verbatim span, ``key=False``."""
-    spans = [
-        s
-        for s in find_spans(text)
-        if len(text[s.start : s.end].split()) >= MIN_QUOTE_WORDS and not _is_title(text, s)
-    ]
+    spans = [s for s in find_spans(text) if _is_quotation(text, s)]
     if not spans:
         return []
-    ctx = _Context(text)
-    quotes: list[Quote] = []
+    ctx = Context(text)
+    cut: list[Span] = []
+    found: list[Attribution] = []
     previous: tuple[Span, Attribution] | None = None
     for i, raw in enumerate(spans):
         span, label = _transcript_label(text, raw)
         next_open = spans[i + 1].open_at if i + 1 < len(spans) else len(text)
-        found = label or _attribute(ctx, span, previous, next_open)
-        quotes.append(
-            Quote(text[span.start : span.end], span.start, span.end, found.speaker, found.role)
-        )
-        previous = (span, found)
-    return quotes
-
-
-# Words of three letters or more: shorter ones never count, so the regex leaves them out.
-_TOKEN_RE = re.compile(r"[^\W_]{3,}")
-# A key quote says something: shorter ones are usually fragments of a sentence.
-KEY_MIN_WORDS = 8
-KEY_MAX_WORDS = 60  # longer than this reads as a paragraph, not a quote
-# Share of a quote's words already in a summary sentence (or a picked quote) that makes it
-# a repetition rather than an addition.
-REDUNDANT_OVERLAP = 0.6
-
-
-def _tokens(text: str) -> frozenset[str]:
-    return frozenset(map(str.lower, _TOKEN_RE.findall(text)))
-
-
-def _covered(tokens: frozenset[str], others: Sequence[frozenset[str]]) -> bool:
-    return any(len(tokens & other) >= REDUNDANT_OVERLAP * len(tokens) for other in others if other)
-
-
-def _key_score(quote: Quote) -> float:
-    words = len(quote.text.split())
-    length = min(words, 40) / 40 - max(0, words - KEY_MAX_WORDS) / KEY_MAX_WORDS
-    return length + (0.2 if quote.role else 0.0)
-
-
-def _named(quote: Quote) -> bool:
-    speaker = quote.speaker or ""
-    return speaker[:1].isupper() and speaker.lower() not in PRONOUNS
-
-
-def pick_key_quotes(
-    quotes: Sequence[Quote], summary: Sequence[str], *, limit: int = 3
-) -> list[Quote]:
-    """All ``quotes`` in order, ``key=True`` on up to ``limit`` substantive, named, new ones."""
-    candidates = sorted(
-        (
-            (i, q)
-            for i, q in enumerate(quotes)
-            if _named(q) and len(q.text.split()) >= KEY_MIN_WORDS
-        ),
-        key=lambda item: -_key_score(item[1]),
-    )
-    summary_tokens = [_tokens(sentence) for sentence in summary] if candidates else []
-    picked: dict[int, frozenset[str]] = {}
-    for i, quote in candidates:
-        if len(picked) >= limit:
-            break
-        tokens = _tokens(quote.text)
-        if (
-            tokens
-            and not _covered(tokens, summary_tokens)
-            and not _covered(tokens, list(picked.values()))
-        ):
-            picked[i] = tokens
-    # Copy only the quotes whose flag changes: ``replace`` on a frozen dataclass is slow.
+        attribution = label or _attribute(ctx, span, previous, next_open)
+        cut.append(span)
+        found.append(attribution)
+        previous = (span, attribution)
+    _share_within_sentences(ctx, cut, found)
     return [
-        q if q.key == (i in picked) else replace(q, key=i in picked) for i, q in enumerate(quotes)
+        Quote(text[s.start : s.end], s.start, s.end, a.speaker, a.role)
+        for s, a in zip(cut, found, strict=True)
     ]

@@ -69,6 +69,8 @@ def _family(char: str) -> str:
 
 def _classify(text: str, pos: int, size: int) -> Mark:
     char = text[pos]
+    if char in "'’" and text[pos - 1 : pos].isalpha() and text[pos + 1 : pos + 2].isalpha():
+        return _NOT_A_MARK  # India's, don't: the most common case, settled first
     family = "double" if size == 2 else _family(char)
     before = text[pos - 1] if pos > 0 else " "
     after = text[pos + size] if pos + size < len(text) else " "

@@ -1,7 +1,8 @@
-"""People and organizations named in an article: regexes, sentence starts, full names, roles.
+"""Names in news copy: the name regex, sentence starts, and names cleaned of titles and noise.
 
 Everything here is shallow pattern matching on capitalisation, tuned for English news copy:
-no tagger, no model, so it stays fast and deterministic.
+no tagger, no model, so it stays fast and deterministic. ``bot.analysis.quotes.people`` keeps
+track of who is who across an article.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+import pycountry
 
 # ``word_list`` is imported from here by the other quote modules.
-from bot.analysis.lexicon import ABBREVIATIONS
+from bot.analysis.lexicon import ABBREVIATIONS, ROLE_HEADS, ROLE_MODIFIERS
 from bot.analysis.lexicon import word_list as word_list
+from bot.analysis.quotes.places import dateline_end, is_place
 
 HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Mx|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|Rev|Del|Amb|Hon|Pres|Maj"
@@ -22,15 +24,16 @@ HONORIFIC = (
 )
 _NAME_WORD = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|(?:Mc|Mac|O['’]|D['’])?[A-Z][\w’'\-]*\w|[A-Z])"
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|bin|ibn|al|el|la|le|del|dos|das|y)"
-_NEXT_WORD = rf"\s+(?:{_PARTICLE}\s+)?(?:{HONORIFIC}\s+)?{_NAME_WORD}"
+_GAP = r"[^\S\n]+"  # names never run over a line break: the next line is another paragraph
+_NEXT_WORD = rf"{_GAP}(?:{_PARTICLE}{_GAP})?(?:{HONORIFIC}{_GAP})?{_NAME_WORD}"
 # Every name starts with a capital letter. Saying so first lets a scan reject the other
 # positions at once instead of trying every honorific there (three times faster on articles).
-NAME = rf"(?=[A-Z])(?:{HONORIFIC}\s+)*{_NAME_WORD}(?:{_NEXT_WORD}){{0,5}}"
+NAME = rf"(?=[A-Z])(?:{HONORIFIC}{_GAP})*{_NAME_WORD}(?:{_NEXT_WORD}){{0,7}}"
 NAME_RE = re.compile(NAME)
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _HONORIFIC_RE = re.compile(rf"^(?:{HONORIFIC}\s+)+")
 # Capitalised words that start sentences or precede names but are not part of a name.
-_NOT_NAME = frozenset(
+NOT_NAME = frozenset(
     word_list(
         """
     a an the this that these those and but or so yet if as at in on of for by to from with
@@ -59,7 +62,7 @@ _TITLE_WORDS = frozenset(
     sergeant captain admiral rev reverend del delegate dr mr mrs ms sir lord lady dame
     """
     )
-)
+) | (ROLE_HEADS | ROLE_MODIFIERS)
 ORG_WORDS = frozenset(
     word_list(
         """
@@ -84,13 +87,14 @@ _BOUNDARY_RE = re.compile(
 
 
 def sentence_starts(text: str) -> list[int]:
-    """Sorted offsets where a sentence or paragraph begins."""
-    starts = [0]
+    """Sorted offsets where a sentence or paragraph begins; a paragraph's dateline is skipped."""
+    starts = [dateline_end(text, 0)]
     for match in _BOUNDARY_RE.finditer(text):
         at = match.start()
         if text[at] == "." and _ABBREVIATION_RE.search(text[max(0, at - 6) : at]):
             continue
-        starts.append(match.end())
+        start = match.end()
+        starts.append(dateline_end(text, start) if text[start - 1] == "\n" else start)
     return starts
 
 
@@ -99,22 +103,71 @@ def sentence_start_before(starts: list[int], pos: int) -> int:
     return starts[bisect.bisect_right(starts, pos) - 1]
 
 
+# Lines this short without closing punctuation are headings, bylines or captions, not prose.
+HEADING_MAX_WORDS = 8
+
+
+def is_heading(text: str, start: int) -> bool:
+    """Whether the line holding ``start`` is a sub-heading, byline or caption."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].rstrip()
+    return len(line.split()) <= HEADING_MAX_WORDS and line[-1:] not in ".!?:;,\"”’'»)…"
+
+
 # The same names come back in every sentence of an article and across articles of a story, and
 # the helpers below are looked up for each of them: pure, so memoised (bounded: the bot runs for
 # weeks).
 _NAME_CACHE_SIZE = 8192
+# Title-cased function words inside a capitalised run come from headlines ("Interview With
+# Kaja Kallas"): whatever stands before one is not part of the name after it.
+_HEADLINE_WORDS = frozenset(
+    word_list("With In Of For And The To At On By From About Over After Before Into Against")
+)
+_SUFFIXES = frozenset(word_list("Jr. Sr. Jr Sr II III IV"))
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
 def clean_name(raw: str) -> str | None:
-    """The name in a capitalised run: leading sentence words and titles dropped."""
+    """The name in a capitalised run: sentence words, headline words and datelines dropped."""
     words = raw.split()
-    while words and (words[0].lower().rstrip(".") in _NOT_NAME):
+    for i in range(len(words) - 1, 0, -1):
+        if words[i] in _HEADLINE_WORDS:
+            words = words[i + 1 :]
+            break
+    while words and words[0].lower().rstrip(".") in NOT_NAME:
         words.pop(0)
-    while words and words[-1].lower() in _NOT_NAME:
+    while words and words[-1].lower() in NOT_NAME:
         words.pop()
+    if any(not w.isupper() for w in words):
+        # "Kaja Kallas BRUSSELS": a caption ran into a dateline.
+        while len(words) > 1 and _is_capital_place(words[-1]):
+            words.pop()
+        while len(words) > 1 and _is_capital_place(words[0]):
+            words.pop(0)
     name = " ".join(words)
     return name or None
+
+
+def _is_capital_place(word: str) -> bool:
+    return len(word) >= 3 and word.isupper() and word.isalpha() and is_place(word)
+
+
+@functools.cache
+def _country_words() -> frozenset[str]:
+    """One-word country names: "Ukraine" in "Minister of … Ukraine Dmytro Kuleba" is no name."""
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            name = getattr(country, attribute, "")
+            if name and " " not in name:
+                names.add(name.lower())
+    return frozenset(names)
+
+
+def is_country(name: str) -> bool:
+    """Whether ``name`` is a one-word country name: a state speaks as "it", never "he"."""
+    return name.lower() in _country_words()
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
@@ -122,120 +175,18 @@ def strip_titles(name: str) -> tuple[str, str]:
     """Split ``"Russian Foreign Minister Sergey Lavrov"``-like runs into (title, name)."""
     name = _HONORIFIC_RE.sub("", name)
     words = name.split()
+    countries = _country_words()
     cut = 0
     # The name starts after the last title word; "Russian" before "Foreign Minister" goes too.
     for i, word in enumerate(words[:-1]):
-        if word.lower().rstrip(".") in _TITLE_WORDS:
+        lowered = word.lower().rstrip(".")
+        if lowered in _TITLE_WORDS or lowered in countries:
             cut = i + 1
+    while cut and all(w in _SUFFIXES for w in words[cut:]):
+        cut -= 1  # "Martin Luther King Jr." keeps its name
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
 @functools.lru_cache(maxsize=_NAME_CACHE_SIZE)
 def is_organization(name: str) -> bool:
     return any(word.lower().strip("’'s") in ORG_WORDS for word in name.split())
-
-
-@dataclass
-class NameIndex:
-    """Full names and roles given anywhere in the article, looked up by last name."""
-
-    full: dict[str, str] = field(default_factory=dict)
-    roles: dict[str, str] = field(default_factory=dict)
-    genders: dict[str, str] = field(default_factory=dict)
-
-    def add(self, name: str, *, role: str | None = None, gender: str | None = None) -> None:
-        _, bare = strip_titles(name)
-        words = bare.split()
-        if not words:
-            return
-        last = words[-1].lower()
-        if len(words) > len(self.full.get(last, "").split()):
-            self.full[last] = bare
-        if role and last not in self.roles:
-            self.roles[last] = role
-        if gender and last not in self.genders:
-            self.genders[last] = gender
-
-    def resolve(self, name: str) -> str:
-        """The fullest form of ``name`` the article gives ("Shaumyan" → "Tatyana Shaumyan")."""
-        title, bare = strip_titles(name)
-        words = bare.split()
-        if not words:
-            return name
-        full = self.full.get(words[-1].lower(), bare)
-        if len(full.split()) >= len(words) and full.endswith(words[-1]):
-            return full
-        return bare or title
-
-    def is_person(self, name: str) -> bool:
-        """Whether the article gives ``name`` a first name, a role or a gender."""
-        words = name.split()
-        last = words[-1].lower() if words else ""
-        full = self.full.get(last, "")
-        named = len(full.split()) >= 2 and not is_organization(full)
-        return named or last in self.roles or last in self.genders
-
-    def role_of(self, name: str) -> str | None:
-        words = name.split()
-        return self.roles.get(words[-1].lower()) if words else None
-
-    def gender_of(self, name: str) -> str | None:
-        words = name.split()
-        return self.genders.get(words[-1].lower()) if words else None
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A person named at ``pos`` as the subject of a sentence or as a quote's speaker."""
-
-    pos: int
-    name: str
-
-
-_PRONOUN_OPENING_RE = re.compile(r"(He|She|His|Her)\b")
-_GENDER_OF_PRONOUN = {"He": "m", "His": "m", "She": "f", "Her": "f"}
-
-
-def subject_mentions(text: str, starts: Sequence[int], index: NameIndex) -> list[Mention]:
-    """Names that open a sentence: the people a later "he" or "she" most likely means.
-
-    A sentence that opens with "He"/"She" right after one that opens with a name also tells
-    that person's gender, which later pronouns then respect.
-    """
-    mentions: list[Mention] = []
-    previous: Mention | None = None
-    for start in starts:
-        if not "A" <= text[start : start + 1] <= "Z":
-            previous = None  # names and these pronouns open with a capital: skip the regexes
-            continue
-        pronoun = _PRONOUN_OPENING_RE.match(text, start)
-        if previous is not None and pronoun is not None:
-            index.add(previous.name, gender=_GENDER_OF_PRONOUN[pronoun.group(1)])
-        previous = None
-        match = NAME_RE.match(text, start)
-        if match is None or pronoun is not None:
-            continue
-        name = clean_name(match.group())
-        if name and not is_organization(name) and text[match.end() : match.end() + 1] in " ,":
-            previous = Mention(start, name)
-            mentions.append(previous)
-    return mentions
-
-
-def resolve_pronoun(
-    pronoun: str, pos: int, mentions: Sequence[Mention], index: NameIndex
-) -> str | None:
-    """The last person named before ``pos`` whom ``pronoun`` can refer to."""
-    wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
-    positions = [m.pos for m in mentions]
-    fallback: str | None = None
-    for i in range(bisect.bisect_left(positions, pos) - 1, -1, -1):
-        name = mentions[i].name
-        gender = index.gender_of(name)
-        if wanted is not None and gender not in (None, wanted):
-            continue
-        # A one-word subject ("Moscow signed …") may be a place; prefer someone known as a person.
-        if gender is not None or index.is_person(name):
-            return name
-        fallback = fallback or name
-    return fallback

@@ -5,7 +5,8 @@ Attribution is looked for in this order, nearest evidence first:
 2. before the opening mark in the same sentence: ``Shaumyan, head of …, noted that '``;
 3. the quote goes on from the previous one (split quotes, re-opened paragraphs);
 4. the sentence before: ``The New York Times reports:`` / ``… said Mr. Clarke. "…"``.
-``bot.analysis.quotes.find`` runs these steps; ``bot.analysis.quotes.names`` resolves pronouns.
+``bot.analysis.quotes.find`` runs these steps; ``bot.analysis.quotes.context`` turns what they
+find ("he", "Lin", "the ministry") into the person or body meant.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.analysis.lexicon import ROLE_HEADS
 from bot.analysis.quotes.names import (
     NAME,
     NAME_RE,
@@ -22,33 +24,9 @@ from bot.analysis.quotes.names import (
     strip_titles,
     word_list,
 )
-from bot.analysis.regex_trie import longest_first
+from bot.analysis.quotes.roles import clean_role, role_from_apposition
+from bot.analysis.quotes.verbs import AUX, HEAD_VERB_RE, INVERTING, VERB, has_speech_verb
 
-_VERBS = word_list(
-    """
-    said says say saying told tells telling added adds adding noted notes noting wrote
-    writes writing argued argues arguing stated states asked asks asking explained explains
-    continued continues declared declares insisted insists claimed claims warned warns
-    recalled recalls replied replies responded responds remarked remarks tweeted tweets
-    posted announced announces concluded concludes emphasized emphasises emphasised
-    emphasizes acknowledged acknowledges admitted admits joked jokes quipped suggested
-    suggests observed observes urged urges shouted contended contends complained complains
-    predicted predicts promised promises vowed vows reported reports cautioned conceded
-    concedes countered agreed agrees stressed stresses asserted asserts assured boasted
-    charged confirmed confirms demanded denied exclaimed maintained maintains mused pleaded
-    proclaimed protested reiterated repeated retorted revealed scolded screamed snapped
-    testified thundered wondered yelled chanted recounted lamented mocked praised blasted
-    slammed criticized criticised tweeting explaining arguing answered answers opined
-    declares decried predicted pointed sings sang singing commented comments reads read
-    called described
-    """
-)
-VERB = r"(?:put\s+it|" + longest_first(_VERBS) + r")(?:\s+out)?"
-_AUX = (
-    r"(?:(?:also|then|later|again|simply|recently|once|quickly|only|just|further|previously"
-    r"|has|have|had|was|were|would|will|is|are|did|does|once|who|reportedly|flatly|angrily"
-    r"|bluntly|repeatedly|frequently|often|has\s+long|went\s+on\s+to|continued\s+to)\s+)*"
-)
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)\b"
 _DETERMINERS = frozenset(
     word_list(
@@ -59,10 +37,14 @@ _DETERMINERS = frozenset(
 )
 _LEAD = r"^[\s,.;:!?—–\-]*"
 _VERB_FIRST_RE = re.compile(rf"{_LEAD}{VERB}\s+")
-_WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{_AUX}{VERB}\b")
+_WHO_FIRST_RE = re.compile(rf"{_LEAD}(?P<who>[^\"“”]{{1,200}}?)\s+{AUX}{VERB}\b")
 _DASH_RE = re.compile(rf"^\s*[―—–]\s*(?P<who>{NAME})")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
-_HEAD_VERB_RE = re.compile(rf"\b(?:{VERB}|Said|Says|Asked|Told|Added)\b")
+_OPINION_RE = re.compile(
+    r"\s*(?:In|According to) (?P<who>his|her|their|him|them)(?: (?:opinion|view|words))?\s*,"
+)
+# "In his opinion" and "according to him" name the speaker with these pronouns.
+_SUBJECT_PRONOUNS = {"his": "he", "him": "he", "her": "she", "their": "they", "them": "they"}
 _PREPOSITIONS = frozenset(
     word_list(
         """
@@ -70,22 +52,29 @@ _PREPOSITIONS = frozenset(
     """
     )
 )
+_CONNECTORS = frozenset(word_list("of for and"))
 _NAME_END = r"(?=\s*(?:[,;:.!?(]|$|\s(?:of|in|on|at|during|after|before|when|while|who|as|to)\b))"
 _AFTER_VERB_NAME_RE = re.compile(
     rf"\s*(?P<pre>(?:[\w’'/.-]+\s+){{0,4}}?)(?P<name>{NAME}){_NAME_END}"
     r"(?P<rest>(?:\s*\([^)]*\))?,[^,;:.\"“”]{3,200}[,;.])?"
 )
 _SENTENCE_END_ATTRIBUTION_RE = re.compile(
-    rf",\s*(?:(?P<who>{NAME}|{_PRONOUN})\s+{_AUX}{VERB}|{VERB}\s+(?P<who2>{NAME}))\s*[.,;]"
+    rf",\s*(?:(?P<who>{NAME}|{_PRONOUN})\s+{AUX}{VERB}|{VERB}\s+(?P<who2>{NAME}))\s*[.,;]"
 )
 _AFTER_VERB_NP_RE = re.compile(
     rf"\s*(?P<np>{_PRONOUN}|(?i:{'|'.join(sorted(_DETERMINERS))})\s+[^,;:.!?\"“”]{{1,60}}?)"
     r"(?=\s*(?:[,;:.!?]|$|\s(?:in|on|at|during|after|before|when|while|who|as|to|of)\s))"
 )
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])")
+_COMMA_RE = re.compile(r",\s+")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_CLOSING_NAME_RE = re.compile(
+    r"^(?:[A-Z]\w*ing|[A-Z][a-z]+ed)\s[^,]*?\s(?!(?:of|from|at|in|on|for|with)\s)\S+\s"
+    rf"(?P<name>{NAME})$"
+)
 _WHO_CUT_RE = re.compile(r"\s+(?:of|from|at|in|on|during|with|for)\s.*$")
-_AUX_TAIL_RE = re.compile(rf"\s*{_AUX}$")
-_ROLE_CUT_RE = re.compile(r"\s+(?:who|which|whose|where)\s.*$|;.*$")
+_AUX_TAIL_RE = re.compile(rf"\s*{AUX}$")
+_RELATIVE_TAIL_RE = re.compile(r",\s+who\s+(?:\w+\s+){0,2}$")
 _BOUNDARY_WORDS = frozenset(
     word_list(
         """
@@ -97,16 +86,10 @@ _BOUNDARY_WORDS = frozenset(
 _INTRO_RE = re.compile(
     r"^(?:(?:In|On|At|During|After|Before|Last|Earlier|Later|Speaking|When|While|With|Since"
     r"|Following|Despite|Although|Though|As|For|Under|Amid|Asked|Without|Like|Unlike)"
-    r"\b[^,]{0,120},(?:\s*\d{4},)?\s*)?(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
+    r"\b[^,]{0,120},[\"”’']?(?:\s*\d{4},)?\s*)?"
+    r"(?:(?:But|And|So|Yet|Still|Now|Then|Also|Meanwhile|However),?\s+)?"
 )
 _PRONOUN_RE = re.compile(_PRONOUN)
-# Verbs that put the speaker after them ("said X"); after "told"/"asked" comes the listener.
-_INVERTING = frozenset(
-    word_list(
-        """said says added adds wrote writes noted notes continued explained recalled argued
-        warned insisted replied responded remarked declared stated"""
-    )
-)
 _LEADING_AS_RE = re.compile(r"^\s*as\s+")
 _NAME_BEFORE_RE = re.compile(rf"({NAME})\s+$")
 _SENTENCE_BREAK_RE = re.compile(r"\b[a-z]{2,}[.!?]\s")
@@ -131,22 +114,14 @@ class Attribution:
     role: str | None = None
 
 
-def role_from_apposition(appos: str) -> str | None:
-    """A short role from an apposition: first clause, long tails trimmed."""
-    role = _ROLE_CUT_RE.sub("", appos.strip(" ,.")).strip()
-    first = role.split()[0].lower() if role else ""
-    if not role or (role[0].isupper() and first not in _DETERMINERS) or _HEAD_VERB_RE.search(role):
-        return None
-    for cut in (" and ", " at ", " of the "):
-        if len(role) > 70 and cut in role:
-            role = role[: role.index(cut)]
-    return role if 2 <= len(role.split()) <= 15 else None
-
-
 def parse_who(who: str) -> Attribution | None:
     """``Flynn, a top Trump surrogate,`` → Attribution("Flynn", "a top Trump surrogate")."""
     head, _, appos = _PAREN_RE.sub("", who).strip().partition(",")
-    head = _WHO_CUT_RE.sub("", head.strip())
+    head = head.strip()
+    closing = _CLOSING_NAME_RE.search(head)
+    # "Speaking at the summit Stoltenberg": a name right after an opening participle's phrase
+    # is the subject; "Smith of the University of Oxford" is Smith.
+    head = closing.group("name") if closing is not None else _WHO_CUT_RE.sub("", head)
     words = head.split()
     # "Bill Clinton's comments": a possessive means the "verb" after it was a noun.
     if not words or len(words) > 8 or words[-1].endswith(("'s", "’s")):
@@ -154,20 +129,39 @@ def parse_who(who: str) -> Attribution | None:
     if len(words) == 1 and words[0].lower() in PRONOUNS:
         return Attribution(words[0].lower() if words[0] != "I" else "I")
     names = [m for m in NAME_RE.finditer(head) if clean_name(m.group())]
-    role = role_from_apposition(appos) if appos else None
+    role = role_from_apposition(appos, has_verb=has_speech_verb(appos))
     if names and names[-1].end() == len(head):
-        speaker = clean_name(names[-1].group()) or ""
-        pre = head[: names[-1].start()].strip()
-        if is_organization(speaker) or pre.lower() in _DETERMINERS:
-            # "the Kremlin", "the State Department": the article belongs to the name.
-            return Attribution(f"{pre.lower()} {speaker}".strip(), role)
-        title, bare = strip_titles(speaker)
-        title = " ".join(t for t in (pre, title) if t)
-        return Attribution(bare or speaker, role or (title or None))
+        return _named_subject(head, names, role)
+    if words[0].lower() in _PREPOSITIONS:
+        return None  # "At today's press conference": an adverbial, not a subject
     if words[0].lower() in _DETERMINERS or any(w.endswith(("'s", "’s")) for w in words[:-1]):
         lowered = words[0].lower() in _DETERMINERS
         return Attribution(head[0].lower() + head[1:] if lowered else head, role)
     return None
+
+
+def _named_subject(head: str, names: list[re.Match[str]], role: str | None) -> Attribution:
+    """The speaker among the names of a subject phrase, with the title words before it."""
+    chosen = names[-1]
+    for earlier in names[:-1]:
+        between = head[earlier.end() : chosen.start()].split()
+        # "Czech Foreign Minister Josef Zieleniec accompanying Christopher": a participle
+        # between two names makes the first one the subject ("Trump campaign spokesman Jason
+        # Miller" and "Tulsa police Chief Chuck Jordan" name the second).
+        if between and between[0].islower() and between[0].endswith(("ing", "ed")):
+            chosen = earlier
+            break
+    speaker = clean_name(chosen.group()) or ""
+    pre = head[: chosen.start()].strip()
+    if is_organization(speaker) or pre.lower() in _DETERMINERS:
+        # "the Kremlin", "the State Department": the article belongs to the name.
+        return Attribution(f"{pre.lower()} {speaker}".strip(), role)
+    title, bare = strip_titles(speaker)
+    last = pre.split()[-1].lower().removesuffix("’s").removesuffix("'s") if pre else ""
+    if last not in ROLE_HEADS:
+        pre = ""  # "In a Bloomberg interview Trump": an adverbial, no title
+    title = " ".join(t for t in (pre, title) if t)
+    return Attribution(bare or speaker, role or clean_role(title))
 
 
 def _after_verb(rest: str) -> Attribution | None:
@@ -182,7 +176,7 @@ def _after_verb(rest: str) -> Attribution | None:
     return parse_who(np.group("np")) if np is not None else None
 
 
-_SHORT_CLOSE_RE = re.compile(rf"^\s*(?:\S+\s+){{0,5}}?{_AUX}{VERB}(?:\s+\w+){{0,4}}\s*[.,]")
+_SHORT_CLOSE_RE = re.compile(rf"^\s*(?:\S+\s+){{0,5}}?{AUX}{VERB}(?:\s+\w+){{0,4}}\s*[.,]")
 
 
 def from_tail(tail: str, *, sentence_closed: bool = False) -> Attribution | None:
@@ -215,11 +209,20 @@ def _plausible_who(who: str) -> bool:
 
 
 def after_quote_in_sentence(rest: str) -> Attribution | None:
-    """``A cashier who “…” is held accountable, Warren said.``"""
+    """``A cashier who “…” is held accountable, Warren said.`` / ``…, said spokesman X.``"""
+    end = _SENTENCE_END_RE.search(rest)
+    rest = rest[: end.start() + 1] if end is not None else rest
     match = _SENTENCE_END_ATTRIBUTION_RE.search(rest)
-    if match is None:
-        return None
-    return parse_who(match.group("who") or match.group("who2"))
+    found = parse_who(match.group("who") or match.group("who2")) if match is not None else None
+    if found is not None:
+        return found
+    for comma in _COMMA_RE.finditer(rest):
+        clause = rest[comma.end() :]
+        verb_first = _VERB_FIRST_RE.match(clause)
+        found = _after_verb(clause[verb_first.end() :]) if verb_first is not None else None
+        if found is not None and (found.speaker or "")[:1].isupper():
+            return found
+    return None
 
 
 def _dash(tail: str) -> Attribution | None:
@@ -232,10 +235,11 @@ def from_head(head: str) -> Attribution | None:
     # The verb nearest the quote wins, unless its subject is only a common noun phrase
     # ("Donald Trump's flurry of tweets") and an earlier verb has a person.
     fallback: Attribution | None = None
-    for verb in reversed(list(_HEAD_VERB_RE.finditer(head))):
+    for verb in reversed(list(HEAD_VERB_RE.finditer(head))):
         found = _head_verb_subject(head, verb)
         speaker = found.speaker if found is not None else None
-        if speaker and (speaker[:1].isupper() or speaker in PRONOUNS):
+        possessive = speaker is not None and ("’s " in speaker or "'s " in speaker)
+        if speaker and (speaker[:1].isupper() or speaker in PRONOUNS) and not possessive:
             return found
         fallback = fallback or found
     if fallback is None:
@@ -253,13 +257,19 @@ def _head_verb_subject(head: str, verb: re.Match[str]) -> Attribution | None:
         found = found or sentence_subject(head)
     else:
         found = _subject_before(head[: verb.start()])
-    if found is None and verb.group().split()[0].lower() in _INVERTING:
+    if found is None and verb.group().split()[0].lower() in INVERTING:
         found = _after_verb(head[verb.end() :])  # "…, said union leader Tom Hale."
     return found
 
 
 def sentence_subject(sentence: str) -> Attribution | None:
-    """The name or pronoun a sentence opens with, after an introductory phrase."""
+    """The name or pronoun a sentence opens with, after an introductory phrase.
+
+    "In his opinion, …" and "According to her, …" name the speaker in the phrase itself.
+    """
+    opinion = _OPINION_RE.match(sentence)
+    if opinion is not None:
+        return Attribution(_SUBJECT_PRONOUNS[opinion.group("who")])
     intro = _INTRO_RE.match(sentence)
     rest = sentence[intro.end() if intro else 0 :]
     match = NAME_RE.match(rest)
@@ -272,10 +282,33 @@ def sentence_subject(sentence: str) -> Attribution | None:
     words: list[str] = []
     for word in rest.split()[:6]:
         bare = word.strip(",;:")
-        if words and (bare in _STOP_SUBJECT or _HEAD_VERB_RE.fullmatch(bare) or bare != word):
+        if words and (bare in _STOP_SUBJECT or HEAD_VERB_RE.fullmatch(bare) or bare != word):
             break
         words.append(bare)
     return parse_who(" ".join(words)) if words and words[0].lower() in _DETERMINERS else None
+
+
+# A group named as a sentence's subject is at most this long: "Officials from the two countries".
+_GROUP_MAX_WORDS = 6
+
+
+def plural_subject(sentence: str) -> str | None:
+    """The plural noun phrase a sentence opens with ("Officials from both sides have met …")."""
+    words: list[str] = []
+    for word in sentence.split()[: _GROUP_MAX_WORDS + 1]:
+        bare = word.strip(",;:.").lower()
+        verb_like = bare in _STOP_SUBJECT or HEAD_VERB_RE.fullmatch(bare) is not None
+        if verb_like or (words and bare.endswith("ed")) or bare != word.lower():
+            break
+        words.append(word)
+    if words and words[0].lower() in _DETERMINERS:
+        words.pop(0)
+    if not words or len(words) > _GROUP_MAX_WORDS or any(w[:1].isupper() for w in words[1:]):
+        return None  # too long for a subject, or a name ("Officials of Gazprom")
+    head = words[0].lower()
+    if not head.endswith("s") or head.endswith("ss"):
+        return None
+    return " ".join([head, *words[1:]])
 
 
 def _trailing_phrase(before: str) -> str:
@@ -290,6 +323,12 @@ def _trailing_phrase(before: str) -> str:
 
 def _subject_before(before: str) -> Attribution | None:
     """The subject of a speech verb: the words right before it, or before an apposition."""
+    relative = _RELATIVE_TAIL_RE.search(before)
+    if relative is not None:
+        # "a Mlada fronta Dnes reader, who wrote …": the relative pronoun's antecedent.
+        words = _trailing_phrase(before[: relative.start()]).split()
+        cut = max((i for i, w in enumerate(words) if w.lower() in _DETERMINERS), default=0)
+        return parse_who(" ".join(words[cut:])) if words else None
     before = _AUX_TAIL_RE.sub("", before).rstrip()
     if not before.endswith(","):
         phrase = _trailing_phrase(before)

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.analysis.quotes.find import find_quotes, pick_key_quotes
+from bot.analysis.quotes.find import find_quotes
+from bot.analysis.quotes.keys import pick_key_quotes
 from bot.models import Quote
 from tests.paths import FIXTURES
 
