@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///geodigest.db"
 
@@ -81,11 +83,21 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_BASE_URL", "GEODIGEST_SLACK_API_BASE_URL"),
     )
+    # Slack user ids who may change any channel's subscriptions, besides workspace admins and
+    # owners and the channel's creator: "U012AB3CD,U045EF6GH".
+    slack_admins: Annotated[tuple[str, ...], NoDecode] = ()
 
     # Web server (webhooks, /healthz, /metrics)
     public_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -12,7 +12,8 @@ GeodigestError
     ├── RetryLater         try again after ``seconds`` (rate limit, 5xx, network)
     ├── ChatGone           blocked, kicked, deactivated, not found: stop sending
     ├── ChatMoved          the chat has a new id (Telegram group → supergroup)
-    └── BadMarkup          the platform could not parse our formatting
+    ├── BadMarkup          the platform could not parse our formatting
+    └── PlatformUnavailable  the platform refuses the bot as a whole (token revoked)
 """
 
 from __future__ import annotations
@@ -80,3 +81,8 @@ class ChatMoved(DeliveryError):
 
 class BadMarkup(DeliveryError):
     """The platform could not parse the message's formatting."""
+
+
+class PlatformUnavailable(DeliveryError):
+    """The platform refuses this bot as a whole (token revoked, app uninstalled): stop sending
+    to it, keep every row, say so on /healthz and in metrics."""

@@ -193,6 +193,15 @@ class OutboxState(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Rendered:
+    """One outgoing message in its platform's own format, as the outbox stores it."""
+
+    text: str  # Telegram: the HTML (or plain) body; Slack: the plain/mrkdwn `text` fallback
+    format: str = ""  # Telegram "HTML" or "" (plain); Slack "blocks" or "" (text only)
+    payload: str = ""  # platform-specific JSON, e.g. Slack's Block Kit `blocks` array; "" when none
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """One message to one chat, written before it is sent."""
 
@@ -203,6 +212,8 @@ class OutboxMessage:
     thread_id: str
     body: str
     parse_mode: str = "HTML"
+    format: str = ""  # the platform's format tag (see ``Rendered``)
+    payload: str = ""  # platform-specific JSON, e.g. Slack's Block Kit ``blocks``; "" when none
     state: OutboxState = OutboxState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None
