@@ -197,7 +197,7 @@ class FakeSlack:
 
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/respond/{id}", self._respond)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
