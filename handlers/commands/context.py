@@ -6,6 +6,7 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.delivery.protocols import Renderer
 from bot.errors import CommandError
@@ -26,6 +27,22 @@ class ChatAddress:
     title: str = ""
 
 
+class CommandSyntax(Protocol):
+    """How the platform's users type a command: Telegram "/list 2", Slack "/geodigest list 2"."""
+
+    def command(self, name: str, args: str = "") -> str: ...
+
+
+class SlashSyntax:
+    """Telegram's spelling: "/list 2"."""
+
+    def command(self, name: str, args: str = "") -> str:
+        return f"/{name} {args}".strip()
+
+
+SLASH_SYNTAX = SlashSyntax()
+
+
 @dataclass(frozen=True, slots=True)
 class CommandContext:
     """One incoming command, stripped of platform details."""
@@ -39,6 +56,7 @@ class CommandContext:
     # Set where a command may name another chat (Telegram: a channel, from a private chat);
     # resolves "@name" / "-100…" and raises CommandError unless the user may manage it.
     resolve_channel: Callable[[str], Awaitable[ChatAddress]] | None = None
+    syntax: CommandSyntax = SLASH_SYNTAX
 
     @property
     def platform(self) -> Platform:

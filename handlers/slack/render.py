@@ -44,11 +44,11 @@ Block = dict[str, Any]
 DIVIDER: Block = {"type": "divider"}
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _context(text: str) -> Block:
+def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
@@ -62,7 +62,7 @@ def _header(text: str) -> Block:
 
 
 @dataclass(frozen=True, slots=True)
-class _Line:
+class Line:
     """A line of a story's section: fixed mrkdwn, or raw text cut to fit and then escaped."""
 
     fixed: str = ""
@@ -104,32 +104,32 @@ def _chosen_quotes(quotes: Sequence[Quote]) -> list[Quote]:
     return (key or list(quotes))[:MAX_QUOTES_PER_STORY]
 
 
-def _quote_lines(quote: Quote) -> list[_Line]:
+def _quote_lines(quote: Quote) -> list[Line]:
     text = clean(quote.text).strip(_QUOTE_MARKS + " ")
     if not text:
         return []
-    lines = [_Line(raw=f"“{text}”", prefix=">")]
+    lines = [Line(raw=f"“{text}”", prefix=">")]
     speaker = shorten(clean(quote.speaker or ""), SPEAKER_LIMIT)
     if speaker:
         role = shorten(clean(quote.role or ""), SPEAKER_LIMIT)
-        lines.append(_Line(fixed=">— " + escape(f"{speaker}, {role}" if role else speaker)))
+        lines.append(Line(fixed=">— " + escape(f"{speaker}, {role}" if role else speaker)))
     return lines
 
 
-def _story_lines(story: DigestStory) -> list[_Line]:
-    lines = [_Line(fixed=_headline(story))]
+def _story_lines(story: DigestStory) -> list[Line]:
+    lines = [Line(fixed=_headline(story))]
     outlets = _outlets(story)
     if outlets:
-        lines.append(_Line(fixed=outlets))
+        lines.append(Line(fixed=outlets))
     summary = " ".join(s for s in map(clean, story.summary) if s)
     if summary:
-        lines.append(_Line(raw=summary))
+        lines.append(Line(raw=summary))
     for quote in _chosen_quotes(story.quotes):
         lines += _quote_lines(quote)
     return lines
 
 
-def _sections(lines: Sequence[_Line]) -> list[str]:
+def sections(lines: Sequence[Line]) -> list[str]:
     """Lines joined into section texts of at most SECTION_LIMIT characters each."""
     texts: list[str] = []
     current: list[str] = []
@@ -174,9 +174,9 @@ def _context_line(story: DigestStory) -> str:
 
 def story_blocks(story: DigestStory) -> list[Block]:
     """One story's blocks: its sections, then its context line when it has one."""
-    blocks = [_section(text) for text in _sections(_story_lines(story))]
-    context = _context_line(story)
-    return [*blocks, _context(context)] if context else blocks
+    blocks = [section(text) for text in sections(_story_lines(story))]
+    line = _context_line(story)
+    return [*blocks, context(line)] if line else blocks
 
 
 @dataclass
@@ -245,7 +245,7 @@ def render_slack_digest(digest: Digest) -> list[Rendered]:
     if not digest.stories:
         return [Rendered(text=escape(EMPTY_DIGEST))]
     title = clean(digest.title) or "Digest"
-    opening = [_header(title), _context(escape(_digest_line(digest)))]
+    opening = [_header(title), context(escape(_digest_line(digest)))]
     return _rendered(_pack(opening, digest.stories), f"{title}: {_digest_line(digest)}")
 
 

@@ -52,7 +52,9 @@ WORKSPACE_REFUSALS = frozenset(
 )
 BAD_MARKUP = frozenset({"msg_too_long", "invalid_blocks"})
 # Slack's own trouble, answered with HTTP 200 or 5xx: the message is fine, try again later.
-SLACK_TROUBLE = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+SLACK_TROUBLE = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 RATE_LIMITED = "ratelimited"
 # Slack's API timeout for one call; the drainer holds a lease far longer than this.
 REQUEST_TIMEOUT_SECONDS = 20

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,9 +27,9 @@ def settings_for(fake: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-async def sender(fake_slack: FakeSlack) -> AsyncIterator[SlackSender]:
+def sender(fake_slack: FakeSlack) -> SlackSender:
     fake_slack.add_channel(CHANNEL, "news")
-    yield SlackSender(web_client(settings_for(fake_slack)))
+    return SlackSender(web_client(settings_for(fake_slack)))
 
 
 def message(
@@ -213,4 +212,3 @@ def test_the_client_leaves_pacing_to_the_drainer(fake_slack: FakeSlack) -> None:
 
     assert client.retry_handlers == []
     assert client.base_url == fake_slack.base_url
-
