@@ -7,6 +7,7 @@ and serves no route. One workspace per installation: the bot token is the worksp
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -24,6 +25,10 @@ from handlers.slack.render import render_slack_alert, render_slack_digest
 from handlers.slack.sender import WORKSPACE_REFUSALS, SlackSender, error_code, web_client
 
 logger = logging.getLogger(__name__)
+
+# Bolt's Socket Mode client retries a failed connection forever; start() gives up after this
+# and lets the runtime try again later.
+SOCKET_CONNECT_SECONDS = 30.0
 
 
 def slack_enabled(settings: Settings) -> bool:
@@ -88,8 +93,16 @@ class SlackPlatform:
         self.sender.refusal = None
         logger.info("connected to Slack workspace %s", identity.get("team_id"))
         if self._app_token:
-            self._socket = AsyncSocketModeHandler(self.frontend.app, self._app_token)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
+            socket = AsyncSocketModeHandler(self.frontend.app, self._app_token)
+            try:
+                await asyncio.wait_for(
+                    socket.connect_async(),  # type: ignore[no-untyped-call]  # untyped in Bolt
+                    SOCKET_CONNECT_SECONDS,
+                )
+            except BaseException:
+                await socket.close_async()  # type: ignore[no-untyped-call]
+                raise
+            self._socket = socket
             logger.info("Slack Socket Mode connected")
 
     async def stop(self) -> None:

@@ -1,6 +1,7 @@
 """A local fake of the Slack Web API, spoken over real HTTP by slack_sdk and slack_bolt.
 
 Tests point ``AsyncWebClient(base_url=fake.base_url)`` at it. It answers ``auth.test``,
+``apps.connections.open`` (then speaks Socket Mode over a WebSocket),
 ``chat.postMessage``, ``chat.update``, ``conversations.join``, ``conversations.info``,
 ``users.info``, ``users.conversations`` and ``views.publish``; records every call; keeps the
 messages posted per channel, the App Home views published per user and what was posted to a
@@ -26,6 +27,7 @@ import pytest
 from aiohttp import web
 
 BOT_TOKEN = "xoxb-1-fake-token"
+APP_TOKEN = "xapp-1-A0GEODIGEST-1-fake"
 BOT_USER_ID = "UGEODIGEST"
 TEAM_ID = "T0NEWSROOM"
 # Block Kit: 50 blocks per message, 3,000 characters per section text, 150 per header text.
@@ -185,6 +187,8 @@ class FakeSlack:
         self._failures: list[_ScriptedFailure] = []
         self._ts = itertools.count(1)
         self._response_ids = itertools.count(1)
+        self.socket_replies: list[dict[str, Any]] = []  # what the app sent back over Socket Mode
+        self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -199,6 +203,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -206,6 +211,8 @@ class FakeSlack:
         self.port = int(self._runner.addresses[0][1])
 
     async def close(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -246,6 +253,15 @@ class FakeSlack:
         """A fresh ``response_url`` as Slack sends with each slash command and button press."""
         return f"http://127.0.0.1:{self.port}/respond/{next(self._response_ids)}"
 
+    @property
+    def socket_connected(self) -> bool:
+        return any(not socket.closed for socket in self._sockets)
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope (a slash command, an event …) to the connected app."""
+        [socket] = [s for s in self._sockets if not s.closed]
+        await socket.send_json(envelope)
+
     # -- reading what happened ---------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[ApiCall]:
@@ -276,10 +292,21 @@ class FakeSlack:
         self.responses[request.match_info["id"]].append(await request.json())
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.socket_replies.append(json.loads(message.data))
+        return socket
+
     def _check_token(self, request: web.Request) -> None:
         if self.refusal is not None:
             raise SlackError(self.refusal)
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+        token = APP_TOKEN if request.path.endswith("apps.connections.open") else BOT_TOKEN
+        if request.headers.get("Authorization") != f"Bearer {token}":
             raise SlackError("invalid_auth")
 
     def _scripted_failure(self, method: str, params: dict[str, Any]) -> None:
@@ -308,6 +335,9 @@ class FakeSlack:
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"user_id": BOT_USER_ID, "user": "geodigest", "team_id": TEAM_ID, "bot_id": "B1"}
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": f"ws://127.0.0.1:{self.port}/socket"}
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
@@ -385,6 +415,7 @@ class FakeSlack:
 
 
 _HANDLERS = {
+    "apps.connections.open": FakeSlack._apps_connections_open,
     "auth.test": FakeSlack._auth_test,
     "chat.postMessage": FakeSlack._chat_post_message,
     "chat.update": FakeSlack._chat_update,

@@ -15,7 +15,8 @@ from bot.services import Services
 from handlers.slack.platform import SlackPlatform, slack_enabled
 from handlers.slack.render import render_slack_alert, render_slack_digest
 from storage import Database
-from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.fakes.telegram_api import wait_for
 
 STORY = DigestStory("Talks in Moscow", "https://news.example/1", ())
 
@@ -119,3 +120,35 @@ async def test_socket_mode_serves_no_route(database: Database, fake_slack: FakeS
     slack = await platform_for(database, fake_slack, slack_app_token="xapp-1-A-1-x")
 
     assert slack.routes() == []
+
+
+async def test_socket_mode_takes_slash_commands_over_the_websocket(
+    database: Database, fake_slack: FakeSlack
+) -> None:
+    slack = await platform_for(database, fake_slack, slack_app_token=APP_TOKEN)
+    await slack.start()
+    try:
+        await wait_for(lambda: fake_slack.socket_connected)
+        response_url = fake_slack.response_url()
+        await fake_slack.push(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "command": "/geodigest",
+                    "text": "help",
+                    "user_id": "U1",
+                    "channel_id": "D1",
+                    "team_id": "T0NEWSROOM",
+                    "response_url": response_url,
+                },
+            }
+        )
+        [acked] = await wait_for(lambda: fake_slack.socket_replies)
+        assert acked["envelope_id"] == "env-1"
+        [reply] = await wait_for(lambda: fake_slack.responded(response_url))
+        assert "Commands:" in reply["text"]
+    finally:
+        await slack.stop()
+    assert not fake_slack.socket_connected
