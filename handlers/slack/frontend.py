@@ -118,9 +118,15 @@ class SlackFrontend:
         )
         self._register()
         self._handler = AsyncSlackRequestHandler(self.app)
+        self._verified = secret is not None
 
     def routes(self) -> list[BaseRoute]:
-        """Slash commands, events and interactivity, all on one URL as Slack sends them."""
+        """Slash commands, events and interactivity, all on one URL as Slack sends them.
+
+        None without a signing secret: nothing unsigned may reach the command core.
+        """
+        if not self._verified:
+            return []
         return [Route(EVENTS_PATH, self._endpoint, methods=["POST"])]
 
     async def _endpoint(self, request: Request) -> Response:

@@ -49,10 +49,12 @@ def test_the_admins_setting_takes_comma_separated_ids(monkeypatch: pytest.Monkey
 
 async def platform_for(database: Database, fake: FakeSlack, **values: object) -> SlackPlatform:
     config = settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret="secret",
-        slack_api_base_url=fake.base_url,
-        **values,
+        **{
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": "secret",
+            "slack_api_base_url": fake.base_url,
+            **values,
+        }
     )
     fetcher = FeedFetcher(config)
     return SlackPlatform.from_services(Services.from_database(config, database, fetcher))
@@ -152,3 +154,11 @@ async def test_socket_mode_takes_slash_commands_over_the_websocket(
     finally:
         await slack.stop()
     assert not fake_slack.socket_connected
+
+
+async def test_without_a_signing_secret_nothing_is_served(
+    database: Database, fake_slack: FakeSlack
+) -> None:
+    slack = await platform_for(database, fake_slack, slack_signing_secret=None)
+
+    assert slack.frontend.routes() == []

@@ -184,6 +184,19 @@ def test_an_oversized_story_is_cut_into_sections_in_order() -> None:
     assert positions == sorted(positions)
 
 
+def test_a_story_longer_than_a_message_continues_in_the_next() -> None:
+    huge = story(1, sentences=60, sentence_length=2900)
+
+    messages = render_slack_alert(huge)
+
+    assert len(messages) >= 2
+    assert all(len(blocks(m)) <= MAX_BLOCKS for m in messages)
+    assert len(blocks(messages[0])) == MAX_BLOCKS
+    text = visible(messages)
+    positions = [text.index(f"S1.{i} ") for i in range(60)]
+    assert positions == sorted(positions)
+
+
 def test_one_huge_quote_is_cut_into_quoted_lines() -> None:
     quote = Quote("&<" * 3000, 0, 6000, speaker="Lavrov", key=True)
     alert = DigestStory("H", "https://a.example", (), quotes=(quote,))
