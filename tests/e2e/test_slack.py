@@ -25,6 +25,7 @@ from handlers.slack.frontend import SlackFrontend
 from handlers.slack.render import render_slack_digest
 from handlers.slack.sender import SlackSender, web_client
 from storage import Database
+from tests.e2e.test_telegram import ARTICLE, HEADLINE
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, blocks_text
@@ -38,22 +39,6 @@ CREATOR = "U0CREATOR"
 READER = "U0READER"
 NAMED = "U0NAMED"  # in GEODIGEST_SLACK_ADMINS
 DM = "D0READER"
-
-ARTICLE = [
-    "India and Russia agreed on Tuesday to expand their trade in crude oil and fertilisers, "
-    "despite growing pressure from Washington and Brussels to curb purchases of Russian energy.",
-    "Indian External Affairs Minister Subrahmanyam Jaishankar met his Russian counterpart "
-    "Sergey Lavrov in Moscow for talks that lasted more than three hours and covered trade, "
-    "defence supplies and the war in Ukraine.",
-    '"Our relationship has been one of the steadiest of the major relationships in the world '
-    'since the Second World War," Jaishankar told reporters after the meeting.',
-    "Lavrov said the two countries would settle a growing share of their bilateral trade in "
-    'national currencies. "We are moving away from the dollar step by step, and this process '
-    'is irreversible," he said.',
-    "The European Union has urged New Delhi to reduce its imports of Russian crude, which rose "
-    "sharply after Western sanctions were imposed on Moscow over its invasion of Ukraine.",
-]
-HEADLINE = "India and Russia agree to widen oil trade despite Western sanctions pressure"
 
 
 def serve_world_news(server: FeedServer) -> str:
