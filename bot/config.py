@@ -6,8 +6,10 @@ then fail every fetch, so it is refused at start instead, naming the variable.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///geodigest.db"
 ENV_PREFIX = "GEODIGEST_"
@@ -108,11 +110,21 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_BASE_URL", "GEODIGEST_SLACK_API_BASE_URL"),
     )
+    # Slack user ids who may change any channel's subscriptions, besides workspace admins and
+    # owners and the channel's creator: "U012AB3CD,U045EF6GH".
+    slack_admins: Annotated[tuple[str, ...], NoDecode] = ()
 
     # Web server (webhooks, /healthz, /metrics)
     public_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(8080, ge=0, le=65_535, description="0 turns the web server off")
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -139,6 +151,13 @@ class Settings(BaseSettings):
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         return None if value is None else _http_url(value)
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Whether Slack is configured: a bot token, and a signing secret or an app-level token."""
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
 
     def secret_values(self) -> tuple[str, ...]:
         """The configured secrets in clear text, for redacting them from logs."""

@@ -324,3 +324,35 @@ class ChatRepository:
         )
         async with self._db.engine.connect() as conn:
             return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def chats_with_prefs(
+        self, platform: Platform, external_ids: Sequence[str]
+    ) -> list[tuple[Chat, list[Feed], list[Follow]]]:
+        """Every chat (and thread) of these platform ids with its feeds and follows, at once."""
+        if not external_ids:
+            return []
+        found = chats.select().where(
+            chats.c.platform == platform.value, chats.c.external_id.in_(sorted(set(external_ids)))
+        )
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(found.order_by(chats.c.id))).mappings().all()
+            ids = [r["id"] for r in rows]
+            feed_rows = await conn.execute(
+                sa.select(subscriptions.c.chat_id, feeds)
+                .join(feeds, feeds.c.id == subscriptions.c.feed_id)
+                .where(subscriptions.c.chat_id.in_(ids))
+                .order_by(subscriptions.c.created_at, feeds.c.id)
+            )
+            follow_rows = await conn.execute(
+                follows.select()
+                .where(follows.c.chat_id.in_(ids))
+                .order_by(follows.c.kind, follows.c.value)
+            )
+            by_chat: dict[int, tuple[Chat, list[Feed], list[Follow]]] = {
+                r["id"]: (_chat(r), [], []) for r in rows
+            }
+            for row in feed_rows.mappings():
+                by_chat[row["chat_id"]][1].append(feed_from_row(row))
+            for row in follow_rows.mappings():
+                by_chat[row["chat_id"]][2].append(Follow(FollowKind(row["kind"]), row["value"]))
+        return list(by_chat.values())

@@ -16,7 +16,7 @@ from bot.services import Services
 from storage.db import Database
 from tests.paths import FIXTURES
 
-pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.telegram_api"]
+pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.slack_api", "tests.fakes.telegram_api"]
 
 
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"

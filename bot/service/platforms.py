@@ -24,4 +24,8 @@ def enabled_platforms(services: Services, metrics: Metrics) -> list[ChatPlatform
         from handlers.telegram.platform import TelegramPlatform
 
         platforms.append(TelegramPlatform(services))
+    if settings.slack_enabled:
+        from handlers.slack.platform import SlackPlatform
+
+        platforms.append(SlackPlatform.from_services(services))
     return platforms

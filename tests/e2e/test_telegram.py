@@ -15,7 +15,7 @@ from bot.services import Services
 from handlers.telegram.frontend import TelegramFrontend
 from handlers.telegram.platform import TelegramOutlet, render_digest
 from storage import Database
-from tests.fakes.documents import Item, rss_feed
+from tests.fakes.documents import ARTICLE, HEADLINE, Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import (
     BOT_USER,
@@ -31,24 +31,6 @@ GROUP = -1_001_234_567_006
 CHANNEL = -1_001_234_567_007
 FORUM = -1_001_234_567_008
 TOPIC = 55
-
-ARTICLE = [
-    "India and Russia agreed on Tuesday to expand their trade in crude oil and fertilisers, "
-    "despite growing pressure from Washington and Brussels to curb purchases of Russian energy.",
-    "Indian External Affairs Minister Subrahmanyam Jaishankar met his Russian counterpart "
-    "Sergey Lavrov in Moscow for talks that lasted more than three hours and covered trade, "
-    "defence supplies and the war in Ukraine.",
-    '"Our relationship has been one of the steadiest of the major relationships in the world '
-    'since the Second World War," Jaishankar told reporters after the meeting.',
-    "Lavrov said the two countries would settle a growing share of their bilateral trade in "
-    'national currencies. "We are moving away from the dollar step by step, and this process '
-    'is irreversible," he said.',
-    "The European Union has urged New Delhi to reduce its imports of Russian crude, which rose "
-    "sharply after Western sanctions were imposed on Moscow over its invasion of Ukraine.",
-    "Analysts in New Delhi said the talks showed India's determination to keep its strategic "
-    "autonomy while it deepens security cooperation with the United States and Japan.",
-]
-HEADLINE = "India and Russia agree to widen oil trade despite Western sanctions pressure"
 
 
 def serve_world_news(server: FeedServer) -> str:
