@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.pipeline.assign import StoryAssigner
 from bot.reader.fetcher import FeedFetcher
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 
@@ -17,7 +18,8 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories, the feed fetcher, settings and a clock (built in bot.service.app)."""
+    """Storage repositories, the feed fetcher, the story assigner, settings and a clock (built in
+    bot.service.app)."""
 
     settings: Settings
     db: Database
@@ -26,6 +28,7 @@ class Services:
     chats: ChatRepository
     outbox: OutboxRepository
     fetcher: FeedFetcher
+    stories: StoryAssigner
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
@@ -37,13 +40,15 @@ class Services:
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> Services:
+        articles = ArticleRepository(db)
         return cls(
             settings=settings,
             db=db,
             feeds=FeedRepository(db),
-            articles=ArticleRepository(db),
+            articles=articles,
             chats=ChatRepository(db),
             outbox=OutboxRepository(db),
             fetcher=fetcher,
+            stories=StoryAssigner(articles, window=timedelta(hours=settings.story_window_hours)),
             clock=clock,
         )

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
-from bot.models import Analysis, Article, Entry, Quote, Tags
+from bot.models import Analysis, Article, Entry, Quote, StoryCandidate, StorySignature, Tags
 from storage.db import Database
 from storage.tables import articles, deliveries, subscriptions
+
+
+def _signature(stored: Mapping[str, Any] | None) -> StorySignature:
+    if not stored:
+        return StorySignature()
+    return StorySignature(
+        terms=tuple((term, float(weight)) for term, weight in stored.get("terms", ())),
+        agents=tuple(stored.get("agents", ())),
+        mentions=tuple(stored.get("mentions", ())),
+    )
+
+
+def _signature_json(signature: StorySignature) -> dict[str, Any] | None:
+    if not signature.terms:
+        return None  # nothing to match on: stored as missing, like an article never signed
+    return {
+        "terms": [list(term) for term in signature.terms],
+        "agents": list(signature.agents),
+        "mentions": list(signature.mentions),
+    }
 
 
 def _analysis(row: RowMapping) -> Analysis | None:
@@ -27,6 +48,43 @@ def _analysis(row: RowMapping) -> Analysis | None:
             themes=tuple(row["themes"] or ()),
             geopolitics=row["geopolitics"] or 0.0,
         ),
+        signature=_signature(row["story_signature"]),
+    )
+
+
+def _analysis_values(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "summary": list(analysis.summary),
+        "quotes": [asdict(q) for q in analysis.quotes],
+        "countries": list(analysis.tags.countries),
+        "organizations": list(analysis.tags.organizations),
+        "themes": list(analysis.tags.themes),
+        "geopolitics": analysis.tags.geopolitics,
+        "story_signature": _signature_json(analysis.signature),
+    }
+
+
+# Only what story matching reads: never the text of the window's articles.
+_CANDIDATE_COLUMNS = (
+    articles.c.id,
+    articles.c.feed_id,
+    articles.c.published,
+    articles.c.fetched_at,
+    articles.c.countries,
+    articles.c.story_signature,
+    articles.c.story_id,
+)
+
+
+def _candidate(row: RowMapping) -> StoryCandidate:
+    return StoryCandidate(
+        article_id=row["id"],
+        feed_id=row["feed_id"],
+        moment=row["published"] or row["fetched_at"],
+        fetched_at=row["fetched_at"],
+        countries=tuple(row["countries"] or ()),
+        signature=_signature(row["story_signature"]),
+        story_id=row["story_id"],
     )
 
 
@@ -103,21 +161,59 @@ class ArticleRepository:
         self, article_id: int, analysis: Analysis, *, story_id: int, now: datetime
     ) -> None:
         """Store an article's analysis and the story it belongs to."""
+        await self.save_analyses([(article_id, analysis, story_id)], now=now)
+
+    async def save_analyses(
+        self, analyzed: Sequence[tuple[int, Analysis, int]], *, now: datetime
+    ) -> None:
+        """Store several articles' analyses and stories, ``(article id, analysis, story id)``,
+        in one transaction."""
+        if not analyzed:
+            return
         async with self._db.transaction() as conn:
-            await conn.execute(
-                articles.update()
-                .where(articles.c.id == article_id)
-                .values(
-                    analyzed_at=now,
-                    summary=list(analysis.summary),
-                    quotes=[asdict(q) for q in analysis.quotes],
-                    countries=list(analysis.tags.countries),
-                    organizations=list(analysis.tags.organizations),
-                    themes=list(analysis.tags.themes),
-                    geopolitics=analysis.tags.geopolitics,
-                    story_id=story_id,
+            for article_id, analysis, story_id in analyzed:
+                await conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id)
+                    .values(analyzed_at=now, story_id=story_id, **_analysis_values(analysis))
                 )
+
+    async def story_candidates(
+        self, *, fetched_since: datetime | None = None, analyzed_since: datetime | None = None
+    ) -> list[StoryCandidate]:
+        """Analyzed articles fetched (or analyzed) since a moment, as story matching sees them."""
+        query = sa.select(*_CANDIDATE_COLUMNS).where(articles.c.analyzed_at.is_not(None))
+        if fetched_since is not None:
+            query = query.where(articles.c.fetched_at >= fetched_since)
+        if analyzed_since is not None:
+            query = query.where(articles.c.analyzed_at >= analyzed_since)
+        async with self._db.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(articles.c.id))).mappings().all()
+        return [_candidate(r) for r in rows]
+
+    async def unsigned_since(self, since: datetime) -> list[Article]:
+        """Analyzed articles fetched since ``since`` that have no story signature yet."""
+        query = (
+            articles.select()
+            .where(
+                articles.c.analyzed_at.is_not(None),
+                articles.c.story_signature.is_(None),
+                articles.c.fetched_at >= since,
             )
+            .order_by(articles.c.id)
+        )
+        async with self._db.engine.connect() as conn:
+            return [_article(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def save_signatures(self, signatures: Mapping[int, StorySignature]) -> None:
+        """Store story signatures computed after the fact, by article id."""
+        async with self._db.transaction() as conn:
+            for article_id, signature in signatures.items():
+                await conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id)
+                    .values(story_signature=_signature_json(signature))
+                )
 
     async def unanalyzed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
         """Articles stored before ``fetched_before`` whose analysis never finished."""
@@ -143,8 +239,9 @@ class ArticleRepository:
     async def undelivered_for_chat(
         self, chat_id: int, *, since: datetime, min_relevance: float
     ) -> list[Article]:
-        """Relevant analyzed articles from the chat's feeds whose story the chat has not had.
+        """Relevant analyzed articles from the chat's feeds that the chat was not told of.
 
+        Either their story is new to the chat, or it had the story and they reported it later.
         ``since`` applies to when an article was published, not when we fetched it: a new or
         re-enabled feed lists old items that are new to us but not news. Undated articles count
         from when they were fetched.
@@ -158,12 +255,23 @@ class ArticleRepository:
                 sa.func.coalesce(articles.c.published, articles.c.fetched_at) >= since,
                 articles.c.analyzed_at.is_not(None),
                 articles.c.geopolitics >= min_relevance,
-                articles.c.story_id.not_in(delivered),
+                articles.c.story_id.is_not(None),
+                articles.c.id.not_in(delivered),
             )
             .order_by(articles.c.id)
         )
         async with self._db.engine.connect() as conn:
             return [_article(r) for r in (await conn.execute(query)).mappings().all()]
+
+    async def told(self, chat_id: int, ids: Sequence[int]) -> dict[int, datetime]:
+        """Which of these story and article ids the chat was told of, and when."""
+        if not ids:
+            return {}
+        query = sa.select(deliveries.c.story_id, deliveries.c.queued_at).where(
+            deliveries.c.chat_id == chat_id, deliveries.c.story_id.in_(ids)
+        )
+        async with self._db.engine.connect() as conn:
+            return {row.story_id: row.queued_at for row in await conn.execute(query)}
 
     async def story_members(self, story_ids: Sequence[int]) -> dict[int, list[Article]]:
         """Every stored article of each story, in the order they arrived."""

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from bot.analysis.lexicon import STOPWORDS
 from bot.analysis.sentences import Sentence, split_sentences
+from bot.analysis.terms import stem
 
 # A word opens with a letter, a number with a digit (and ends with one). Written to open with
 # one character set, which lets ``re`` skip to the next token by itself; the lookbehinds pick
@@ -190,7 +191,7 @@ def _normalize(text: str) -> str:
 
 
 def _terms(text: str) -> list[str]:
-    """Content words, lower-cased, with a light plural/possessive stem."""
+    """Content words, lower-cased and stemmed."""
     return _lowered_terms(text.lower())
 
 
@@ -207,9 +208,7 @@ def _term(word: str) -> str:
     word = word.replace("’", "'").removesuffix("'s")
     if word in STOPWORDS or len(word) < 2:
         return ""
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    return stem(word)
 
 
 def _tfidf(documents: Sequence[list[str]]) -> list[dict[str, float]]:
