@@ -257,7 +257,11 @@ class DigestStory:
     themes: tuple[str, ...] = ()
     published: datetime | None = None
     story_id: int | None = None
+    # The reports this tells the chat of (for an update: only those new to the chat).
     article_ids: tuple[int, ...] = ()
+    # A story the chat already had, sent again because ``sources`` (only those) reported it
+    # since: rendered as "Update: <headline>" and "also reported by", without summary or quotes.
+    update: bool = False
 
 
 @dataclass(frozen=True, slots=True)

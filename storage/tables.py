@@ -80,7 +80,7 @@ articles = sa.Table(
     # Articles reporting the same event share the id of the story's first article.
     sa.Column("story_id", sa.Integer, index=True),
     # What story matching compares (bot.models.StorySignature), computed once at analysis.
-    sa.Column("story_signature", sa.JSON),
+    sa.Column("story_signature", sa.JSON(none_as_null=True)),
     sa.UniqueConstraint("feed_id", "dedup_key", name="uq_articles_feed_dedup"),
     # Story ids are article ids and outlive their articles in ``deliveries``: SQLite must
     # never hand a deleted article's id to a new one (PostgreSQL sequences never do).
