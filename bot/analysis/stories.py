@@ -85,25 +85,48 @@ def story_signature(title: str, text: str) -> StorySignature:
     if not agents:
         # A headline naming no country or organization: the lead's main ones act.
         agents = both.countries[:1] + both.organizations[:1]
-    # Country words the tagger has no alias for ("Philippine", "Cambodian") still count as
-    # naming the country: a missing alias must not split one event in two.
-    named = tuple(dict.fromkeys(_countries_named(title + "\n" + lead)))
-    mentions = tuple(dict.fromkeys(both.countries + both.organizations + named))
-    return StorySignature(terms=_weighted_terms(title, lead), agents=agents, mentions=mentions)
+    weights: dict[str, float] = {}
+    named: list[str] = []
+    for part, repeat in ((title, _TITLE_REPEAT), (lead, 1)):
+        for word in words(part):
+            term, weight, country = _word(word)
+            if term:
+                weights[term] = weights.get(term, 0.0) + weight * repeat
+            if country:
+                named.append(country)
+    # Heaviest first; ties keep their order of appearance (sorted is stable).
+    terms = sorted(weights.items(), key=lambda item: -item[1])[:MAX_TERMS]
+    mentions = tuple(dict.fromkeys((*both.countries, *both.organizations, *named)))
+    return StorySignature(terms=tuple(terms), agents=agents, mentions=mentions)
 
 
-def _countries_named(text: str) -> list[str]:
+# Memoized: news vocabulary repeats, and this runs for every word of every headline and lead.
+@functools.lru_cache(maxsize=50_000)
+def _word(word: str) -> tuple[str, float, str]:
+    """A word as written → its index term ("" for none), the term's weight, and the country it
+    names ("" for none)."""
+    lowered = normalize(word)
+    if lowered in STOPWORDS or lowered in _NEWS_FILLER or len(lowered) < 2:
+        return "", 0.0, ""
+    if lowered in _PLACE_WORDS:
+        weight = _PLACE_WEIGHT
+    elif word[0].isupper() or word[0].isdigit():
+        weight = _NAME_WEIGHT
+    else:
+        weight = 1.0
+    term = lowered.replace(",", "") if word[0].isdigit() else stem(lowered)
+    return term, weight, _country_named(lowered)
+
+
+def _country_named(lowered: str) -> str:
+    """The country a word names, also where the tagger has no alias for it ("Philippine",
+    "Cambodian"): a missing alias must not split one event in two."""
     names = _one_word_country_names()
-    found: list[str] = []
-    for word in words(text):
-        lowered = normalize(word)
-        code = names.get(lowered) or names.get(lowered + "s")
-        for ending in _DEMONYM_ENDINGS:
-            if code is None and lowered.endswith(ending):
-                code = names.get(lowered.removesuffix(ending))
-        if code is not None:
-            found.append(code)
-    return found
+    code = names.get(lowered) or names.get(lowered + "s")
+    for ending in _DEMONYM_ENDINGS:
+        if code is None and lowered.endswith(ending):
+            code = names.get(lowered.removesuffix(ending))
+    return code or ""
 
 
 @functools.cache
@@ -121,23 +144,3 @@ def _one_word_country_names() -> dict[str, str]:
         if name and " " not in name and name not in AMBIGUOUS_COUNTRY_ALIASES:
             codes.setdefault(name.lower(), set()).add(code)
     return {name: next(iter(c)) for name, c in codes.items() if len(c) == 1 and len(name) > 3}
-
-
-def _weighted_terms(title: str, lead: str) -> tuple[tuple[str, float], ...]:
-    weights: dict[str, float] = {}
-    for text, repeat in ((title, _TITLE_REPEAT), (lead, 1)):
-        for word in words(text):
-            lowered = normalize(word)
-            if lowered in STOPWORDS or lowered in _NEWS_FILLER or len(lowered) < 2:
-                continue
-            if lowered in _PLACE_WORDS:
-                weight = _PLACE_WEIGHT
-            elif word[0].isupper() or word[0].isdigit():
-                weight = _NAME_WEIGHT
-            else:
-                weight = 1.0
-            term = lowered.replace(",", "") if word[0].isdigit() else stem(lowered)
-            weights[term] = weights.get(term, 0.0) + weight * repeat
-    # Heaviest first; ties keep their order of appearance (sorted is stable).
-    ranked = sorted(weights.items(), key=lambda item: -item[1])
-    return tuple(ranked[:MAX_TERMS])

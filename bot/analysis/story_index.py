@@ -14,11 +14,13 @@ the calls (``bot.pipeline.assign``).
 
 from __future__ import annotations
 
+import heapq
 import math
 import sys
 from array import array
 from collections import deque
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from bot.models import StoryCandidate, StorySignature
 
@@ -28,12 +30,12 @@ from bot.models import StoryCandidate, StorySignature
 # similarity needed grows with the time between the two reports.
 MATCH_THRESHOLD = 0.2
 THRESHOLD_PER_HOUR = 0.01
-# Candidates come from the query's rarest terms: every term used by at most this share of the
-# window (and at least the few rarest ones), then the best-overlapping few are scored in full.
-_RARE_SHARE = 0.02
-_RARE_MIN_DF = 50
-_MIN_PROBES = 6
-_MAX_CANDIDATES = 40
+# Candidates come from the query's rarest terms: terms are probed rarest first while the
+# postings read stay within a budget (always the two rarest), so the cost of a match does not
+# grow with the window; then the best-overlapping few are scored in full.
+_POSTINGS_BUDGET = 400
+_MIN_PROBES = 2
+_MAX_CANDIDATES = 20
 
 
 class _Entry:
@@ -165,17 +167,17 @@ class StoryIndex:
     def _candidates(self, vector: dict[str, float]) -> list[int]:
         """Articles sharing the query's rarest terms, best overlap first."""
         present = sorted((self._df[t], t) for t in vector if t in self._df)
-        rare_df = max(_RARE_MIN_DF, int(len(self._entries) * _RARE_SHARE))
         overlap: dict[int, float] = {}
+        spent = 0
         for rank, (df, term) in enumerate(present):
-            if df > rare_df and rank >= _MIN_PROBES:
+            spent += df
+            if rank >= _MIN_PROBES and spent > _POSTINGS_BUDGET:
                 break
             weight = vector[term]
             for article_id in self._postings[term]:
                 overlap[article_id] = overlap.get(article_id, 0.0) + weight
-        live = [a for a in overlap if a in self._entries]
-        live.sort(key=overlap.__getitem__, reverse=True)
-        return live[:_MAX_CANDIDATES]
+        best = heapq.nlargest(_MAX_CANDIDATES * 2, overlap.items(), key=itemgetter(1))
+        return [a for a, _ in best if a in self._entries][:_MAX_CANDIDATES]
 
     def _cosine(
         self, vector: dict[str, float], norm: float, entry: _Entry, idf: dict[str, float]
@@ -185,7 +187,7 @@ class StoryIndex:
         for term, tf in zip(entry.terms, entry.weights, strict=True):
             weight = idf.get(term)
             if weight is None:
-                weight = math.log((1 + total) / (1 + self._df.get(term, 0))) + 1.0
+                weight = idf[term] = math.log((1 + total) / (1 + self._df.get(term, 0))) + 1.0
             value = tf * weight
             other += value * value
             dot += vector.get(term, 0.0) * value

@@ -38,6 +38,7 @@ from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
 from handlers.telegram.render import render_telegram_alert, render_telegram_html
 from storage import Database
+from tests.fakes.clock import Clock
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -334,14 +335,6 @@ def test_without_follows_every_story_gets_through() -> None:
 
 
 # -- queueing (real database) -----------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

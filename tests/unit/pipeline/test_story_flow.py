@@ -26,6 +26,7 @@ from bot.pipeline.fanout import queue_digest, queue_instant_alerts, queue_pendin
 from bot.pipeline.poller import poll_due
 from bot.services import Services
 from handlers.telegram.render import render_telegram_alert, render_telegram_html
+from tests.fakes.clock import Clock
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 
@@ -56,14 +57,6 @@ US_TANKERS = (
     "shipping companies in Hong Kong that carried Russian crude above the price cap, the "
     "Secretary of State said, tightening pressure on the Kremlin over its war in Ukraine.",
 )
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -12,22 +11,15 @@ import sqlalchemy as sa
 from alembic import command
 
 from storage.db import Database, _alembic_config
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import empty_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A database with no schema at all."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-    else:
-        url = os.environ.get(POSTGRES_ENV)
-        if not url:
-            pytest.skip(f"{POSTGRES_ENV} is not set")
-        db = Database(url)
-        async with db.engine.begin() as conn:
-            await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            await conn.execute(sa.text("CREATE SCHEMA public"))
+async def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database as version 0004 of the schema left it."""
+    db = await empty_database(request.param, tmp_path)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "0004"))
     try:
         yield db
     finally:
@@ -35,10 +27,9 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
 
 
 async def test_a_chat_that_had_a_story_is_recorded_as_told_of_its_reports(
-    empty_database: Database, now: datetime
+    old_database: Database, now: datetime
 ) -> None:
-    async with empty_database.engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "0004"))
+    async with old_database.engine.begin() as conn:
         statements = [
             "INSERT INTO feeds (id, url, created_at) VALUES (1, 'https://a.example/rss', :now)",
             "INSERT INTO chats (id, platform, external_id, settings, created_at) "
@@ -53,7 +44,7 @@ async def test_a_chat_that_had_a_story_is_recorded_as_told_of_its_reports(
         ]
         for statement in statements:
             await conn.execute(sa.text(statement), {"now": now.replace(tzinfo=None)})
-    await empty_database.migrate()
-    async with empty_database.engine.connect() as conn:
+    await old_database.migrate()
+    async with old_database.engine.connect() as conn:
         told = (await conn.execute(sa.text("SELECT story_id FROM deliveries"))).scalars().all()
     assert sorted(told) == [1, 2, 4]
