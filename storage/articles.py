@@ -20,7 +20,8 @@ def _signature(stored: Mapping[str, Any] | None) -> StorySignature:
     if not stored:
         return StorySignature()
     return StorySignature(
-        terms=tuple((term, float(weight)) for term, weight in stored.get("terms", ())),
+        # Stored as JSON pairs [term, weight]; the weights come back as floats.
+        terms=tuple(map(tuple, stored.get("terms", ()))),
         agents=tuple(stored.get("agents", ())),
         mentions=tuple(stored.get("mentions", ())),
     )

@@ -60,10 +60,11 @@ class _Entry:
         self.countries = frozenset(article.countries)
         self.agents = signature.agents
         self.mentions = frozenset(signature.mentions)
+        terms, weights = zip(*signature.terms, strict=True) if signature.terms else ((), ())
         # Interned: the window shares one copy of each stem between entries and postings.
-        self.terms = tuple(sys.intern(term) for term, _ in signature.terms)
+        self.terms: tuple[str, ...] = tuple(map(sys.intern, terms))
         # Sublinear term frequency, stored once.
-        self.weights = array("f", (math.sqrt(weight) for _, weight in signature.terms))
+        self.weights = array("f", map(math.sqrt, weights))
 
 
 class StoryIndex:
@@ -126,9 +127,15 @@ class StoryIndex:
         entry = _Entry(article, story_id)
         self._entries[article.article_id] = entry
         self._order.append(article.article_id)
+        postings, df = self._postings, self._df
         for term in entry.terms:
-            self._postings.setdefault(term, array("i")).append(article.article_id)
-            self._df[term] = self._df.get(term, 0) + 1
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = array("i", (article.article_id,))
+                df[term] = 1
+            else:  # a term evicted articles left postings for keeps them until compaction
+                posting.append(article.article_id)
+                df[term] = df.get(term, 0) + 1
 
     def evict(self, before: datetime) -> int:
         """Drop the articles fetched before ``before``; returns how many went.

@@ -4,6 +4,7 @@ stay apart."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.analysis.stories import story_signature
@@ -251,3 +252,20 @@ def test_one_stemmer_brings_word_forms_together() -> None:
         "up",
         "10.5",
     ]
+
+
+def test_a_term_that_left_the_window_comes_back_with_a_new_article() -> None:
+    index = StoryIndex(window=WINDOW)
+    for item in (RUSSIA_GRAIN, RUSSIA_SPACE, KYIV_STRIKE_REWORDED, DAM_C):
+        index.assign(item)
+    assert index.evict(RUSSIA_GRAIN.fetched_at + timedelta(minutes=1)) == 1
+    reworded = candidate(
+        52,
+        22,
+        "Moscow lifts wheat export quota after record harvest",
+        "Russia raised its quota for wheat exports for the second half of the year after a "
+        "record harvest in the south, the agriculture ministry said.",
+        hours=2,
+    )
+    assert index.assign(reworded) == 52
+    assert index.match(replace(reworded, article_id=53, feed_id=23)) == 52
