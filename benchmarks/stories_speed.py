@@ -145,12 +145,17 @@ def _rss_mib() -> float:
     return 0.0
 
 
-def measure(size: int) -> dict[str, float]:
-    """Fill a window of ``size`` articles, then time NEW_ARTICLES assignments."""
+def synthetic_window(size: int) -> tuple[_Newsroom, list[StoryCandidate], float]:
+    """A window of ``size`` signed articles, and the milliseconds each took to sign."""
     newsroom = _Newsroom()
     started = time.perf_counter()
     window = list(_articles(size, newsroom, 1))
-    signing = (time.perf_counter() - started) / size * 1000
+    return newsroom, window, (time.perf_counter() - started) / size * 1000
+
+
+def measure(newsroom: _Newsroom, window: Sequence[StoryCandidate]) -> dict[str, float]:
+    """Fill the index with ``window``, then time NEW_ARTICLES assignments."""
+    size = len(window)
     news = _new_articles(newsroom, window)
     gc.collect()
     before = _rss_mib()
@@ -171,7 +176,6 @@ def measure(size: int) -> dict[str, float]:
     again = [a for a in news if a.article_id >= _AGAIN]
     return {
         "window": size,
-        "signature ms/article": signing,
         "fill ms/article": fill / size * 1000,
         "assign median ms": statistics.median(timings),
         "assign mean ms": statistics.fmean(timings),
@@ -181,19 +185,18 @@ def measure(size: int) -> dict[str, float]:
     }
 
 
-async def measure_storage(size: int) -> dict[str, float]:
-    """Store a window of ``size`` signed articles in SQLite; time the assigner's first load."""
+async def measure_storage(window: Sequence[StoryCandidate]) -> dict[str, float]:
+    """Store ``window`` in SQLite; time the assigner's first load and what it adds to memory."""
     from bot.models import Analysis, Entry
     from bot.pipeline.assign import StoryAssigner
     from storage import ArticleRepository, Database, FeedRepository
 
-    newsroom = _Newsroom()
+    size = len(window)
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite+aiosqlite:///{Path(folder) / 'window.db'}")
         await db.migrate()
         feed = await FeedRepository(db).add("https://outlet.example/rss", now=NOW)
         articles = ArticleRepository(db)
-        window = list(_articles(size, newsroom, 1))
         for start in range(0, size, 1_000):
             chunk = window[start : start + 1_000]
             entries = [Entry(str(a.article_id), "", "synthetic") for a in chunk]
@@ -206,21 +209,27 @@ async def measure_storage(size: int) -> dict[str, float]:
                 now=NOW,
             )
         assigner = StoryAssigner(articles, window=WINDOW)
+        gc.collect()
+        before = _rss_mib()
         started = time.perf_counter()
         await assigner.assign([], now=NOW)
         load = time.perf_counter() - started
+        gc.collect()
+        grown = _rss_mib() - before
         await db.aclose()
-    return {"window": size, "first load s": load}
+    return {"window": size, "first load s": load, "RSS added by the load MiB": grown}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     sizes = [int(a) for a in args if a.isdigit()] or [10_000, 100_000]
     for size in sizes:
-        figures = measure(size)
+        newsroom, window, signing = synthetic_window(size)
+        print(f"window: {size:,}  signature ms/article (synthetic text): {signing:.2g}")
+        figures = measure(newsroom, window)
         print("  ".join(f"{name}: {value:,.3g}" for name, value in figures.items()))
         if "--storage" in args:
-            stored = asyncio.run(measure_storage(size))
+            stored = asyncio.run(measure_storage(window))
             print("  ".join(f"{name}: {value:,.3g}" for name, value in stored.items()))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the run: {peak:.0f} MiB")
