@@ -1,11 +1,12 @@
 """The story window in memory: which earlier report, if any, is the same event as a new one.
 
-Matching is sublinear in the window. An inverted index maps each stem to the articles whose
-signature holds it; a new article is scored in full (TF-IDF cosine, document frequencies taken
-over the window) only against the few articles that share its rarest terms, never against every
-article of the last 48 hours. Reports of one event share names, numbers and unusual words, so
-their rarest terms find each other; a term half the window uses (say, "sanction") is never
-probed alone. Each candidate must then pass the cheap guards: another feed, the story window,
+Matching does not grow with the window. An inverted index maps each stem to the articles whose
+signature holds it; a new article's terms are looked up rarest first, reading a bounded number
+of postings, and it is scored in full (TF-IDF cosine, document frequencies taken over the
+window) only against the few articles that share most of them, never against every article of
+the last 48 hours. Reports of one event share names, numbers and unusual words, so their rarest
+terms find each other; a term half the window uses (say, "sanction") is read only when the
+budget allows. Each candidate must then pass the cheap guards: another feed, the story window,
 countries that overlap, and agents each report also names (``bot.analysis.stories``).
 
 Pure and synchronous: the caller decides when articles are added and evicted, and serializes
