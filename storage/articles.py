@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -180,17 +180,24 @@ class ArticleRepository:
                 )
 
     async def story_candidates(
-        self, *, fetched_since: datetime | None = None, analyzed_since: datetime | None = None
-    ) -> list[StoryCandidate]:
-        """Analyzed articles fetched (or analyzed) since a moment, as story matching sees them."""
+        self,
+        *,
+        fetched_since: datetime | None = None,
+        analyzed_since: datetime | None = None,
+        batch: int = 250,
+    ) -> AsyncIterator[list[StoryCandidate]]:
+        """Analyzed articles fetched (or analyzed) since a moment, as story matching sees them,
+        in batches: a whole window is never held in memory as rows."""
         query = sa.select(*_CANDIDATE_COLUMNS).where(articles.c.analyzed_at.is_not(None))
         if fetched_since is not None:
             query = query.where(articles.c.fetched_at >= fetched_since)
         if analyzed_since is not None:
             query = query.where(articles.c.analyzed_at >= analyzed_since)
+        query = query.order_by(articles.c.id).execution_options(yield_per=batch)
         async with self._db.engine.connect() as conn:
-            rows = (await conn.execute(query.order_by(articles.c.id))).mappings().all()
-        return [_candidate(r) for r in rows]
+            result = await conn.stream(query)
+            async for rows in result.mappings().partitions(batch):
+                yield [_candidate(r) for r in rows]
 
     async def unsigned_since(self, since: datetime) -> list[Article]:
         """Analyzed articles fetched since ``since`` that have no story signature yet."""

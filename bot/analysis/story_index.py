@@ -58,9 +58,10 @@ class _Entry:
         self.feed_id = article.feed_id
         self.moment = _seconds(article.moment)
         self.fetched = _seconds(article.fetched_at)
-        self.countries = frozenset(article.countries)
+        # Tuples, not sets: a handful of codes each, and a set costs four times the memory.
+        self.countries = article.countries
         self.agents = signature.agents
-        self.mentions = frozenset(signature.mentions)
+        self.mentions = signature.mentions
         terms, weights = zip(*signature.terms, strict=True) if signature.terms else ((), ())
         # Interned: the window shares one copy of each stem between entries and postings.
         self.terms: tuple[str, ...] = tuple(map(sys.intern, terms))
@@ -211,7 +212,7 @@ def _comparable(article: StoryCandidate, entry: _Entry, window: timedelta) -> bo
     if article.feed_id == entry.feed_id:
         return False  # one outlet's two articles are two stories
     countries = article.countries
-    if countries and entry.countries and entry.countries.isdisjoint(countries):
+    if countries and entry.countries and not any(c in countries for c in entry.countries):
         return False
     if abs(_seconds(article.moment) - entry.moment) > window.total_seconds():
         return False
@@ -223,7 +224,8 @@ def _same_agents(signature: StorySignature, entry: _Entry) -> bool:
 
     A report that names no country or organization at all cannot tell, and does not object.
     """
-    if signature.agents and entry.mentions and entry.mentions.isdisjoint(signature.agents):
+    mentioned = entry.mentions
+    if signature.agents and mentioned and not any(a in mentioned for a in signature.agents):
         return False
     mentions = signature.mentions
     return not (entry.agents and mentions) or any(agent in mentions for agent in entry.agents)

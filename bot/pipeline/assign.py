@@ -84,19 +84,28 @@ class StoryAssigner:
         if self._index is None or self._synced_at is None:
             index = StoryIndex(window=self._window)
             await self._sign_missing(now - self._window)
-            for candidate in await self._articles.story_candidates(
-                fetched_since=now - self._window
-            ):
-                index.add(candidate, candidate.story_id or candidate.article_id)
+            await self._read(index, fetched_since=now - self._window)
             logger.info("story index loaded: %d articles in the window", len(index))
         else:
             index = self._index
-            since = self._synced_at - _SYNC_OVERLAP
-            for candidate in await self._articles.story_candidates(analyzed_since=since):
-                index.add(candidate, candidate.story_id or candidate.article_id)
+            await self._read(index, analyzed_since=self._synced_at - _SYNC_OVERLAP)
         index.evict(now - self._window)
         self._index, self._synced_at = index, now
         return index
+
+    async def _read(
+        self,
+        index: StoryIndex,
+        *,
+        fetched_since: datetime | None = None,
+        analyzed_since: datetime | None = None,
+    ) -> None:
+        """Add to the index what storage holds (articles it has already are skipped)."""
+        async for batch in self._articles.story_candidates(
+            fetched_since=fetched_since, analyzed_since=analyzed_since
+        ):
+            for candidate in batch:
+                index.add(candidate, candidate.story_id or candidate.article_id)
 
     async def _sign_missing(self, since: datetime) -> None:
         """Sign the window's articles analyzed before signatures were stored (once)."""
