@@ -95,9 +95,10 @@ class Tags:
 class StorySignature:
     """What story matching compares, computed once when an article is analyzed."""
 
-    # Stems of the headline and lead with their weights (headline words, names and numbers
-    # weigh more), heaviest first.
-    terms: tuple[tuple[str, float], ...] = ()
+    # Stems of the headline and lead, heaviest first, and their weights (headline words, names
+    # and numbers weigh more).
+    terms: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
     # Countries and organizations the headline names first: who acts in the event.
     agents: tuple[str, ...] = ()
     # Every country and organization the headline and lead name.

@@ -19,9 +19,11 @@ from storage.tables import articles, deliveries, subscriptions
 def _signature(stored: Mapping[str, Any] | None) -> StorySignature:
     if not stored:
         return StorySignature()
+    # The stems are stored as one space-separated string (stems hold no spaces): a whole
+    # window is read at start, and one string decodes far faster than a list of pairs.
     return StorySignature(
-        # Stored as JSON pairs [term, weight]; the weights come back as floats.
-        terms=tuple(map(tuple, stored.get("terms", ()))),
+        terms=tuple(stored.get("terms", "").split()),
+        weights=tuple(stored.get("weights", ())),
         agents=tuple(stored.get("agents", ())),
         mentions=tuple(stored.get("mentions", ())),
     )
@@ -31,7 +33,8 @@ def _signature_json(signature: StorySignature) -> dict[str, Any] | None:
     if not signature.terms:
         return None  # nothing to match on: stored as missing, like an article never signed
     return {
-        "terms": [list(term) for term in signature.terms],
+        "terms": " ".join(signature.terms),
+        "weights": list(signature.weights),
         "agents": list(signature.agents),
         "mentions": list(signature.mentions),
     }

@@ -95,9 +95,14 @@ def story_signature(title: str, text: str) -> StorySignature:
             if country:
                 named.append(country)
     # Heaviest first; ties keep their order of appearance (sorted is stable).
-    terms = sorted(weights.items(), key=lambda item: -item[1])[:MAX_TERMS]
+    ranked = sorted(weights.items(), key=lambda item: -item[1])[:MAX_TERMS]
     mentions = tuple(dict.fromkeys((*both.countries, *both.organizations, *named)))
-    return StorySignature(terms=tuple(terms), agents=agents, mentions=mentions)
+    return StorySignature(
+        terms=tuple(term for term, _ in ranked),
+        weights=tuple(weight for _, weight in ranked),
+        agents=agents,
+        mentions=mentions,
+    )
 
 
 # Memoized: news vocabulary repeats, and this runs for every word of every headline and lead.

@@ -62,11 +62,10 @@ class _Entry:
         self.countries = article.countries
         self.agents = signature.agents
         self.mentions = signature.mentions
-        terms, weights = zip(*signature.terms, strict=True) if signature.terms else ((), ())
         # Interned: the window shares one copy of each stem between entries and postings.
-        self.terms: tuple[str, ...] = tuple(map(sys.intern, terms))
+        self.terms = tuple(map(sys.intern, signature.terms))
         # Sublinear term frequency, stored once.
-        self.weights = array("f", map(math.sqrt, weights))
+        self.weights = array("f", map(math.sqrt, signature.weights))
 
 
 class StoryIndex:
@@ -104,7 +103,7 @@ class StoryIndex:
 
     def match(self, article: StoryCandidate) -> int | None:
         """The story id of the most similar same-event report in the window, if any."""
-        query = dict(article.signature.terms)
+        query = dict(zip(article.signature.terms, article.signature.weights, strict=True))
         if not query:
             return None
         idf = self._idf(query)
