@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.quality
 	$(BIN)/python -m benchmarks.speed
 	$(BIN)/python -m benchmarks.telegram_fanout
+	$(BIN)/python -m benchmarks.webhook_memory
 	$(BIN)/python -m benchmarks.stories_quality
 	$(BIN)/python -m benchmarks.stories_speed 10000
 

@@ -212,7 +212,7 @@ async def measure_storage(window: Sequence[StoryCandidate]) -> dict[str, float]:
         gc.collect()
         before = _rss_mib()
         started = time.perf_counter()
-        await assigner.assign([], now=NOW)
+        await assigner.refresh(now=NOW)
         load = time.perf_counter() - started
         gc.collect()
         grown = _rss_mib() - before

@@ -34,9 +34,9 @@ from pathlib import Path
 import httpx
 
 from bot.config import Settings
-from bot.delivery.drainer import OutboxDrainer, PlatformLimits, RateLimiter, Sender
-from bot.models import Digest, DigestStory, OutboxMessage, Platform, Quote, SourceLink
-from handlers.telegram.render import render_telegram_html
+from bot.delivery.drainer import OutboxDrainer, PlatformLimits, Sender
+from bot.models import Digest, DigestStory, OutboxMessage, Quote, Rendered, SourceLink
+from handlers.telegram.platform import TelegramOutlet, render_digest
 from handlers.telegram.sender import TelegramSender
 from storage import ChatRepository, Database, OutboxRepository
 from storage.tables import chats
@@ -121,7 +121,7 @@ class Run:
     traced_peak_bytes: int
 
 
-async def _prepare(db: Database, chat_count: int, bodies: list[str]) -> None:
+async def _prepare(db: Database, chat_count: int, bodies: list[Rendered]) -> None:
     now = datetime.now(UTC)
     async with db.transaction() as conn:
         await conn.execute(
@@ -139,18 +139,15 @@ async def _prepare(db: Database, chat_count: int, bodies: list[str]) -> None:
 
 async def _drain(sender: Sender, chat_count: int, rate: int, *, trace_memory: bool) -> Run:
     """Queue the digest for ``chat_count`` chats in a fresh SQLite outbox and drain it."""
-    bodies = render_telegram_html(_digest())
+    bodies = render_digest(_digest())
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
         try:
             await db.migrate()
             await _prepare(db, chat_count, bodies)
-            limits = {Platform.TELEGRAM: PlatformLimits(1.0, 20, float(rate))}
+            limits = PlatformLimits(1.0, 20, float(rate))
             drainer = OutboxDrainer(
-                OutboxRepository(db),
-                ChatRepository(db),
-                {Platform.TELEGRAM: sender},
-                limiter=RateLimiter(limits),
+                OutboxRepository(db), ChatRepository(db), [TelegramOutlet(sender, limits)]
             )
             if trace_memory:
                 tracemalloc.start()

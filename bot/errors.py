@@ -6,13 +6,15 @@ GeodigestError
 │   ├── FeedGone           410 Gone: the feed is to be disabled
 │   └── FeedThrottled      429/503 with Retry-After: wait ``retry_after`` seconds
 ├── ExtractError           an article page yielded no usable text
+├── DatabaseUnavailable    the database cannot be opened (``transient`` when waiting may help)
 ├── CommandError           a chat command was wrong; the message tells the user what to type
 │   └── NotAllowedError    the user may not change this chat
 └── DeliveryError          a platform refused or failed a message
     ├── RetryLater         try again after ``seconds`` (rate limit, 5xx, network)
     ├── ChatGone           blocked, kicked, deactivated, not found: stop sending
     ├── ChatMoved          the chat has a new id (Telegram group → supergroup)
-    └── BadMarkup          the platform could not parse our formatting
+    ├── BadMarkup          the platform could not parse our formatting
+    └── PlatformUnavailable  the platform refuses the bot as a whole (token revoked …)
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ class FeedThrottled(FeedError):
 
 class ExtractError(GeodigestError):
     """An article page yielded no usable text."""
+
+
+class DatabaseUnavailable(GeodigestError):
+    """The database could not be opened; ``str(error)`` says why in one line."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        # A server that is down or still starting may come up: worth waiting for. A wrong
+        # URL, a missing database or a file that is not a database will not fix themselves.
+        self.transient = transient
 
 
 class CommandError(GeodigestError):
@@ -80,3 +92,8 @@ class ChatMoved(DeliveryError):
 
 class BadMarkup(DeliveryError):
     """The platform could not parse the message's formatting."""
+
+
+class PlatformUnavailable(DeliveryError):
+    """The platform refuses this bot as a whole (token revoked, app uninstalled): stop sending
+    to it, keep every row, say so on /healthz and in metrics."""

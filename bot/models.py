@@ -67,6 +67,8 @@ class FetchResult:
     entries: tuple[Entry, ...] = ()
     # Set when feedparser had to recover from malformed XML but still found entries.
     warning: str | None = None
+    # Entries beyond the per-poll cap (the oldest), not taken.
+    skipped: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,14 @@ class Platform(enum.StrEnum):
     SLACK = "slack"
 
 
+class PausedBy(enum.StrEnum):
+    """Who stopped deliveries to a chat: a person's /pause lasts until /resume; a platform's
+    refusal (the bot was blocked or removed) ends as soon as someone writes in the chat again."""
+
+    USER = "user"
+    PLATFORM = "platform"
+
+
 class DeliveryMode(enum.StrEnum):
     DIGEST = "digest"
     INSTANT = "instant"
@@ -197,8 +207,16 @@ class Chat:
     settings: ChatSettings = field(default_factory=ChatSettings)
     paused: bool = False
     paused_reason: str | None = None
+    paused_by: PausedBy | None = None
     last_digest_at: datetime | None = None
     next_digest_at: datetime | None = None
+
+    @property
+    def platform_pause_reason(self) -> str | None:
+        """What the platform said when deliveries to the chat stopped; None unless it did."""
+        if not self.paused or self.paused_by is not PausedBy.PLATFORM:
+            return None
+        return self.paused_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +240,15 @@ class OutboxState(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Rendered:
+    """One outgoing message in its platform's own format, as the outbox stores it."""
+
+    text: str  # Telegram: the HTML (or plain) body; Slack: the plain/mrkdwn ``text`` fallback
+    format: str = ""  # Telegram "HTML" or "" (plain); Slack "blocks" or "" (text only)
+    payload: str = ""  # platform-specific JSON, e.g. Slack's Block Kit ``blocks``; "" when none
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """One message to one chat, written before it is sent."""
 
@@ -231,7 +258,8 @@ class OutboxMessage:
     external_chat_id: str
     thread_id: str
     body: str
-    parse_mode: str = "HTML"
+    format: str = ""  # the platform's format tag (see ``Rendered``)
+    payload: str = ""
     state: OutboxState = OutboxState.PENDING
     attempts: int = 0
     next_attempt_at: datetime | None = None

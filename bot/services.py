@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config import Settings
 from bot.pipeline.assign import StoryAssigner
 from bot.reader.fetcher import FeedFetcher
+from bot.reader.pagequeue import PageQueue
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 
 
@@ -18,8 +19,11 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories, the feed fetcher, the story assigner, settings and a clock (built in
-    bot.service.app)."""
+    """Storage repositories, the fetcher and its page queue, the story assigner, settings and a
+    clock.
+
+    Built in bot.service.app, which also closes the page queue.
+    """
 
     settings: Settings
     db: Database
@@ -28,6 +32,7 @@ class Services:
     chats: ChatRepository
     outbox: OutboxRepository
     fetcher: FeedFetcher
+    pages: PageQueue
     stories: StoryAssigner
     clock: Callable[[], datetime] = field(default=utc_now)
 
@@ -49,6 +54,12 @@ class Services:
             chats=ChatRepository(db),
             outbox=OutboxRepository(db),
             fetcher=fetcher,
+            pages=PageQueue(
+                fetcher,
+                workers=settings.page_concurrency,
+                per_feed=settings.per_host_concurrency,
+                per_host=settings.per_host_concurrency,
+            ),
             stories=StoryAssigner(articles, window=timedelta(hours=settings.story_window_hours)),
             clock=clock,
         )

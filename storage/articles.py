@@ -163,23 +163,50 @@ class ArticleRepository:
 
     async def save_analysis(
         self, article_id: int, analysis: Analysis, *, story_id: int, now: datetime
-    ) -> None:
-        """Store an article's analysis and the story it belongs to."""
-        await self.save_analyses([(article_id, analysis, story_id)], now=now)
+    ) -> int | None:
+        """Store an article's analysis; returns its story, None if the article is gone.
+
+        ``story_id`` is taken only by an article that has no story yet: one analyzed again
+        (its page came after its teaser was analyzed) stays in its story, which chats may
+        already have been sent.
+        """
+        kept = await self.save_analyses([(article_id, analysis, story_id)], now=now)
+        return kept.get(article_id)
 
     async def save_analyses(
         self, analyzed: Sequence[tuple[int, Analysis, int]], *, now: datetime
-    ) -> None:
+    ) -> dict[int, int]:
         """Store several articles' analyses and stories, ``(article id, analysis, story id)``,
-        in one transaction."""
+        in one transaction; returns the story each article now has, leaving out articles that
+        are gone. An article that has a story already keeps it (see ``save_analysis``)."""
+        kept: dict[int, int] = {}
         if not analyzed:
-            return
+            return kept
         async with self._db.transaction() as conn:
             for article_id, analysis, story_id in analyzed:
+                row = await conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id)
+                    .values(
+                        analyzed_at=now,
+                        story_id=sa.func.coalesce(articles.c.story_id, story_id),
+                        **_analysis_values(analysis),
+                    )
+                    .returning(articles.c.story_id)
+                )
+                story_id_now = row.scalar_one_or_none()
+                if story_id_now is not None:
+                    kept[article_id] = story_id_now
+        return kept
+
+    async def replace_texts(self, paragraphs: Mapping[int, Sequence[str]]) -> None:
+        """Replace the text of articles (a teaser by its page's text), by article id."""
+        async with self._db.transaction() as conn:
+            for article_id, text in paragraphs.items():
                 await conn.execute(
                     articles.update()
                     .where(articles.c.id == article_id)
-                    .values(analyzed_at=now, story_id=story_id, **_analysis_values(analysis))
+                    .values(paragraphs=list(text))
                 )
 
     async def story_candidates(

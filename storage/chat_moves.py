@@ -17,7 +17,14 @@ _CHAT_CHILDREN = (
     (follows, ("kind", "value")),
     (deliveries, ("story_id",)),
 )
-_CARRIED_OVER = ("settings", "paused", "paused_reason", "last_digest_at", "next_digest_at")
+_CARRIED_OVER = (
+    "settings",
+    "paused",
+    "paused_reason",
+    "paused_by",
+    "last_digest_at",
+    "next_digest_at",
+)
 
 
 async def move_chat(conn: AsyncConnection, old: RowMapping, new_external_id: str) -> None:

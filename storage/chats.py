@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,31 +16,19 @@ from bot.models import (
     Feed,
     Follow,
     FollowKind,
+    PausedBy,
     Platform,
 )
 from storage.chat_moves import move_chat
 from storage.chat_settings import settings_from_json, settings_to_json
 from storage.db import Database
 from storage.feeds import feed_from_row
-from storage.tables import chats, feeds, follows, outbox, subscriptions
+from storage.tables import chats, feeds, follows, subscriptions
 
-# Who paused a chat, told by chats.paused_reason (no column of its own): a person's /pause
-# stores exactly USER_PAUSE_REASON; ``pause_address`` (the drainer, when the platform says the
-# chat is gone) stores what the platform said. Another kind of pause needs its own marker here,
-# or the next command in the chat would end it like a pause the platform caused.
-USER_PAUSE_REASON = "paused with /pause"
+# Chats whose deliveries stopped because the platform refused them (not a person's /pause).
 _PAUSED_BY_PLATFORM = sa.and_(
-    chats.c.paused.is_(True),
-    chats.c.paused_reason.is_not(None),
-    chats.c.paused_reason != USER_PAUSE_REASON,
+    chats.c.paused.is_(True), chats.c.paused_by == PausedBy.PLATFORM.value
 )
-
-
-def platform_pause_reason(chat: Chat) -> str | None:
-    """What the platform said when deliveries to the chat stopped; None unless it did."""
-    if not chat.paused or chat.paused_reason == USER_PAUSE_REASON:
-        return None
-    return chat.paused_reason
 
 
 def _chat(row: RowMapping) -> Chat:
@@ -54,6 +42,7 @@ def _chat(row: RowMapping) -> Chat:
         settings=settings_from_json(row["settings"]),
         paused=row["paused"],
         paused_reason=row["paused_reason"],
+        paused_by=PausedBy(row["paused_by"]) if row["paused_by"] else None,
         last_digest_at=row["last_digest_at"],
         next_digest_at=row["next_digest_at"],
     )
@@ -133,13 +122,17 @@ class ChatRepository:
                 .values(settings=settings_to_json(settings), next_digest_at=next_digest_at)
             )
 
-    async def set_paused(self, chat_id: int, *, paused: bool, reason: str | None = None) -> None:
+    async def pause(self, chat_id: int, *, by: PausedBy, reason: str | None = None) -> None:
+        """Stop deliveries to the chat; ``reason`` is what the platform said, if it was that."""
+        await self._set_paused(chat_id, paused=True, paused_by=by.value, paused_reason=reason)
+
+    async def resume(self, chat_id: int) -> None:
+        """Deliver to the chat again, whoever had paused it."""
+        await self._set_paused(chat_id, paused=False, paused_by=None, paused_reason=None)
+
+    async def _set_paused(self, chat_id: int, **values: object) -> None:
         async with self._db.transaction() as conn:
-            await conn.execute(
-                chats.update()
-                .where(chats.c.id == chat_id)
-                .values(paused=paused, paused_reason=reason if paused else None)
-            )
+            await conn.execute(chats.update().where(chats.c.id == chat_id).values(**values))
 
     async def pause_address(self, platform: Platform, external_id: str, *, reason: str) -> None:
         """Pause every thread of a chat the platform says is gone (a /pause stays as it is)."""
@@ -151,7 +144,7 @@ class ChatRepository:
                     chats.c.external_id == external_id,
                     chats.c.paused.is_(False),
                 )
-                .values(paused=True, paused_reason=reason)
+                .values(paused=True, paused_reason=reason, paused_by=PausedBy.PLATFORM.value)
             )
 
     async def resume_platform_paused(self, platform: Platform, external_id: str) -> list[Chat]:
@@ -164,7 +157,7 @@ class ChatRepository:
                     chats.c.external_id == external_id,
                     _PAUSED_BY_PLATFORM,
                 )
-                .values(paused=False, paused_reason=None)
+                .values(paused=False, paused_reason=None, paused_by=None)
                 .returning(*chats.c)
             )
             return [_chat(r) for r in rows.mappings().all()]
@@ -256,11 +249,23 @@ class ChatRepository:
             rows = (await conn.execute(query)).mappings().all()
         return [Follow(FollowKind(r["kind"]), r["value"]) for r in rows]
 
-    async def due_for_digest(self, now: datetime, *, limit: int = 100) -> list[Chat]:
-        """Active digest-mode chats whose next scheduled digest time has passed."""
+    async def due_for_digest(
+        self, now: datetime, *, platforms: Collection[Platform], limit: int = 100
+    ) -> list[Chat]:
+        """Active chats on ``platforms`` whose next scheduled digest time has passed.
+
+        Filtered here, not by the caller: chats of a platform this process cannot render would
+        otherwise fill every ``limit`` and starve the others.
+        """
+        if not platforms:
+            return []
         query = (
             chats.select()
-            .where(chats.c.paused.is_(False), chats.c.next_digest_at <= now)
+            .where(
+                chats.c.paused.is_(False),
+                chats.c.next_digest_at <= now,
+                chats.c.platform.in_(sorted(p.value for p in platforms)),
+            )
             .order_by(chats.c.next_digest_at)
             .limit(limit)
         )
@@ -319,10 +324,3 @@ class ChatRepository:
         )
         async with self._db.engine.connect() as conn:
             return [_chat(r) for r in (await conn.execute(query)).mappings().all()]
-
-    async def pending_messages(self, chat_id: int) -> int:
-        query = sa.select(sa.func.count()).where(
-            outbox.c.chat_id == chat_id, outbox.c.state == "pending"
-        )
-        async with self._db.engine.connect() as conn:
-            return int((await conn.execute(query)).scalar_one())

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.config import async_database_url
+from storage.openfailure import check_sqlite_location, describe_open_failure
 
 # Arbitrary constant shared by every geodigest instance: serializes migrations on PostgreSQL.
 _MIGRATION_LOCK_ID = 7_347_011
@@ -65,6 +66,21 @@ class Database:
 
     async def aclose(self) -> None:
         await self.engine.dispose()
+
+
+async def open_database(url: str) -> Database:
+    """A migrated database; DatabaseUnavailable (one line: why, and what to do) when it fails."""
+    check_sqlite_location(url)
+    try:
+        db = Database(url)
+    except Exception as error:
+        raise describe_open_failure(error, url) from error
+    try:
+        await db.migrate()
+    except Exception as error:
+        await db.aclose()
+        raise describe_open_failure(error, url) from error
+    return db
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
 from bot.models import Feed
@@ -58,27 +59,37 @@ class FeedRepository:
 
     async def add(self, url: str, *, now: datetime, title: str = "", site_url: str = "") -> Feed:
         """Store a feed (or return the existing one with that URL), due for polling now."""
-        existing = await self.get_by_url(url)
-        if existing is not None:
-            return existing
-        async with self._db.transaction() as conn:
-            row = (
-                (
-                    await conn.execute(
-                        feeds.insert()
-                        .values(
-                            url=url,
-                            title=_fitted_title(title),
-                            site_url=_if_it_fits(site_url, feeds.c.site_url) or "",
-                            created_at=now,
-                        )
-                        .returning(*feeds.c)
-                    )
-                )
-                .mappings()
-                .one()
+        feed, _ = await self.add_or_get(url, now=now, title=title, site_url=site_url)
+        return feed
+
+    async def add_or_get(
+        self, url: str, *, now: datetime, title: str = "", site_url: str = ""
+    ) -> tuple[Feed, bool]:
+        """The feed with this URL and whether this call created it.
+
+        One statement (INSERT … ON CONFLICT DO NOTHING), so chats subscribing to the same new
+        feed at the same moment all get it, where a look-up then an insert made all but one
+        of them hit the unique constraint.
+        """
+        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        statement = (
+            insert(feeds)
+            .values(
+                url=url,
+                title=_fitted_title(title),
+                site_url=_if_it_fits(site_url, feeds.c.site_url) or "",
+                created_at=now,
             )
-        return feed_from_row(row)
+            .on_conflict_do_nothing(index_elements=["url"])
+            .returning(*feeds.c)
+        )
+        async with self._db.transaction() as conn:
+            created = (await conn.execute(statement)).mappings().first()
+            if created is not None:
+                return feed_from_row(created), True
+            # Inserted by someone else; committed, or the conflict would not have been seen.
+            existing = (await conn.execute(feeds.select().where(feeds.c.url == url))).mappings()
+            return feed_from_row(existing.one()), False
 
     async def get(self, feed_id: int) -> Feed | None:
         async with self._db.engine.connect() as conn:

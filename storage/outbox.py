@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 
-from bot.models import OutboxMessage, OutboxState, Platform
+from bot.models import OutboxMessage, OutboxState, Platform, Rendered
 from storage.db import Database
 from storage.tables import chats, deliveries, outbox
 
@@ -26,7 +26,8 @@ def _message(row: RowMapping) -> OutboxMessage:
         external_chat_id=row["external_id"],
         thread_id=row["thread_id"],
         body=row["body"],
-        parse_mode=row["parse_mode"],
+        format=row["format"],
+        payload=row["payload"],
         state=OutboxState(row["state"]),
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
@@ -48,10 +49,9 @@ class OutboxRepository:
     async def enqueue(
         self,
         chat_id: int,
-        bodies: Sequence[str],
+        bodies: Sequence[Rendered],
         *,
         now: datetime,
-        parse_mode: str = "HTML",
         link_previews: bool = False,
         story_ids: Sequence[int] = (),
     ) -> list[int]:
@@ -72,7 +72,6 @@ class OutboxRepository:
         )
         message = {
             "chat_id": chat_id,
-            "parse_mode": parse_mode,
             "link_previews": link_previews,
             "state": OutboxState.PENDING.value,
             "next_attempt_at": now,
@@ -86,16 +85,24 @@ class OutboxRepository:
                         raise _AlreadyHad
                 rows = await conn.execute(
                     outbox.insert().returning(outbox.c.id, sort_by_parameter_order=True),
-                    [{**message, "body": body} for body in bodies],
+                    [
+                        {**message, "body": r.text, "format": r.format, "payload": r.payload}
+                        for r in bodies
+                    ],
                 )
                 return list(rows.scalars().all())
         except _AlreadyHad:
             return []
 
     async def claim_due(
-        self, now: datetime, *, limit: int, lease: timedelta
+        self, now: datetime, *, limit: int, lease: timedelta, platforms: Collection[Platform]
     ) -> list[OutboxMessage]:
-        """Lease due messages of active chats, oldest first, never overtaking an earlier one."""
+        """Lease due messages of active chats, oldest first, never overtaking an earlier one.
+
+        Only messages to chats on ``platforms``: the rest wait for a process that can send them.
+        """
+        if not platforms:
+            return []
         candidate, earlier = outbox.alias("candidate"), outbox.alias("earlier")
         blocked_by_earlier = (
             sa.select(earlier.c.id)
@@ -118,6 +125,7 @@ class OutboxRepository:
                 candidate.c.next_attempt_at <= now,
                 sa.or_(candidate.c.lease_until.is_(None), candidate.c.lease_until <= now),
                 chats.c.paused.is_(False),
+                chats.c.platform.in_(sorted(p.value for p in platforms)),
                 ~blocked_by_earlier,
             )
             .order_by(candidate.c.id)
@@ -174,9 +182,11 @@ class OutboxRepository:
             message_id, state=OutboxState.FAILED.value, last_error=error, lease_until=None
         )
 
-    async def replace_body(self, message_id: int, *, body: str, parse_mode: str) -> None:
+    async def replace_body(self, message_id: int, rendered: Rendered) -> None:
         """Swap a message's body, e.g. for a plain-text fallback of rejected markup."""
-        await self._update(message_id, body=body, parse_mode=parse_mode)
+        await self._update(
+            message_id, body=rendered.text, format=rendered.format, payload=rendered.payload
+        )
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         query = (
@@ -187,6 +197,14 @@ class OutboxRepository:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return _message(row) if row else None
+
+    async def pending_count(self, chat_id: int) -> int:
+        """How many messages to this chat wait to be sent."""
+        query = sa.select(sa.func.count()).where(
+            outbox.c.chat_id == chat_id, outbox.c.state == OutboxState.PENDING.value
+        )
+        async with self._db.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
 
     async def counts(self) -> dict[OutboxState, int]:
         query = sa.select(outbox.c.state, sa.func.count()).group_by(outbox.c.state)

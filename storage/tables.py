@@ -99,6 +99,8 @@ chats = sa.Table(
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("paused_reason", sa.Text),
+    # bot.models.PausedBy while paused, NULL otherwise.
+    sa.Column("paused_by", sa.String(16)),
     sa.Column("last_digest_at", UTCDateTime()),
     sa.Column("next_digest_at", UTCDateTime(), index=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
@@ -138,7 +140,9 @@ outbox = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("chat_id", sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
-    sa.Column("parse_mode", sa.String(16), nullable=False, server_default="HTML"),
+    # bot.models.Rendered: the platform's format tag and its platform-specific JSON.
+    sa.Column("format", sa.String(16), nullable=False, server_default=""),
+    sa.Column("payload", sa.Text, nullable=False, server_default=""),
     sa.Column("link_previews", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("state", sa.String(16), nullable=False, server_default="pending"),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),

@@ -22,29 +22,30 @@ pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.telegram_api"]
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
 
 
-async def empty_database(backend: str, tmp_path: Path) -> Database:
-    """A database with no schema at all; the PostgreSQL one needs GEODIGEST_TEST_DATABASE_URL."""
-    if backend == "sqlite":
-        return Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    db = Database(url)
-    async with db.engine.begin() as conn:
-        await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        await conn.execute(sa.text("CREATE SCHEMA public"))
-    return db
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A freshly migrated database; the PostgreSQL run needs GEODIGEST_TEST_DATABASE_URL."""
-    db = await empty_database(request.param, tmp_path)
-    await db.migrate()
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no schema at all; the PostgreSQL one needs GEODIGEST_TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+    else:
+        url = os.environ.get(POSTGRES_ENV)
+        if not url:
+            pytest.skip(f"{POSTGRES_ENV} is not set")
+        db = Database(url)
+        async with db.engine.begin() as conn:
+            await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            await conn.execute(sa.text("CREATE SCHEMA public"))
     try:
         yield db
     finally:
         await db.aclose()
+
+
+@pytest.fixture
+async def database(empty_database: Database) -> Database:
+    """A freshly migrated database, on SQLite and (when configured) on PostgreSQL."""
+    await empty_database.migrate()
+    return empty_database
 
 
 @pytest.fixture
@@ -85,4 +86,6 @@ def settings(tmp_path: Path) -> Settings:
 async def services(database: Database, settings: Settings) -> AsyncIterator[Services]:
     """Repositories on the ``database`` fixture plus a real feed fetcher."""
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher)
+        yield services
+        await services.pages.aclose()

@@ -12,8 +12,19 @@ never merges into the first sentence of the body.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from bot.analysis.lexicon import (
+    LOWER_ABBREVIATIONS,
+    MAYBE_FINAL_ABBREVIATIONS,
+    MONTH_ABBREVIATIONS,
+    SENTENCE_OPENERS,
+    TITLE_ABBREVIATIONS,
+)
+from bot.analysis.quotes.marks import find_spans
 
 # A blank line (possibly holding spaces) separates paragraphs.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -24,108 +35,13 @@ _LINE = re.compile(r"[^\n]+")
 # ".!?" run on. The lookahead captures the next word, which the decision needs anyway.
 _BOUNDARY = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*)?[\"'”’»)\]]*(?=\s+(\S+))")
 
-# Titles and words that are (almost) never the last word of a sentence when abbreviated.
-_NEVER_FINAL = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "lt",
-        "col",
-        "capt",
-        "cpt",
-        "sgt",
-        "cmdr",
-        "adm",
-        "maj",
-        "brig",
-        "pres",
-        "supt",
-        "insp",
-        "st",
-        "ste",
-        "mt",
-        "ft",
-        "no",
-        "nos",
-        "jr",
-        "sr",
-        "fr",
-        "rev",
-        "hon",
-        "amb",
-        "sec",
-        "dept",
-        "art",
-        "fig",
-        "op",
-        "vol",
-    ]
-)
-# Abbreviations written in lower case; the title list above must be capitalised ("said no.").
-_LOWER_ABBREVIATIONS = frozenset(["vs", "v", "approx", "cf", "ca", "e.g", "i.e"])
-# Month abbreviations: a boundary only when the next word starts a new sentence.
-_MONTHS = frozenset(
-    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
-)
-# Words that end sentences often enough when abbreviated ("… Ltd. The company …").
-_MAYBE_FINAL = frozenset(["inc", "ltd", "co", "corp", "plc", "llc", "etc", "bros"])
-# After a dotted acronym ("U.S.") we split only before words that typically open a sentence,
-# because "U.S. President …" is far more common in news than a sentence ending in "U.S.".
-_SENTENCE_OPENERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "but",
-        "and",
-        "in",
-        "on",
-        "at",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "after",
-        "before",
-        "when",
-        "while",
-        "as",
-        "if",
-        "however",
-        "meanwhile",
-        "yet",
-        "so",
-        "since",
-        "last",
-        "earlier",
-        "later",
-        "officials",
-        "police",
-        "one",
-        "some",
-        "many",
-        "most",
-    ]
-)
+# The one abbreviation list of the analysis (the quote finder's sentence starts read it too),
+# lower-cased for the decision below.
+_NEVER_FINAL = frozenset(word.lower() for word in TITLE_ABBREVIATIONS)
+_LOWER_ABBREVIATIONS = frozenset(LOWER_ABBREVIATIONS)
+_MONTHS = frozenset(word.lower() for word in MONTH_ABBREVIATIONS)
+_MAYBE_FINAL = frozenset(word.lower() for word in MAYBE_FINAL_ABBREVIATIONS)
+_SENTENCE_OPENERS = frozenset(SENTENCE_OPENERS)
 _OPENING_CHARS = "\"'“‘«([-–—"
 
 
@@ -214,3 +130,43 @@ def _ends_after_word(word: str, next_word: str) -> bool:
     if lowered in _MAYBE_FINAL:
         return opener in _SENTENCE_OPENERS
     return True
+
+
+def quote_units(text: str, sentences: Sequence[Sentence]) -> list[Sentence]:
+    """Sentences joined so that no quotation is cut: a quote over several sentences is one unit.
+
+    A unit that still opens or closes a quotation it does not hold whole (a quote that runs on
+    into the next paragraph, an unpaired mark) is left out: it would read as half a quote.
+    """
+    if not sentences:
+        return []
+    starts = [sentence.start for sentence in sentences]
+    last = list(range(len(sentences)))  # the last sentence of the unit each one opens
+    broken = [False] * len(sentences)
+    for span in find_spans(text):
+        first = bisect.bisect_right(starts, span.open_at) - 1
+        end = bisect.bisect_right(starts, max(span.close_end - 1, span.open_at)) - 1
+        if span.runs_on or span.continued:
+            for i in range(first, end + 1):
+                broken[i] = True
+        last[first] = max(last[first], end)
+    units: list[Sentence] = []
+    i = 0
+    while i < len(sentences):
+        stop = i
+        j = i
+        while j <= stop:  # a quote opened inside the unit may close further on
+            stop = max(stop, last[j])
+            j += 1
+        head, tail = sentences[i], sentences[stop]
+        if not any(broken[i : stop + 1]):
+            unit = text[head.start : tail.end]
+            if _quotes_balanced(unit):
+                units.append(Sentence(unit, head.start, tail.end, head.paragraph, head.index))
+        i = stop + 1
+    return units
+
+
+def _quotes_balanced(text: str) -> bool:
+    """Every double quotation mark of ``text`` is closed inside it."""
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")

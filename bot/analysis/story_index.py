@@ -121,13 +121,29 @@ class StoryIndex:
                 best, best_score = entry.story_id, score
         return best
 
+    def story_of(self, article_id: int) -> int | None:
+        """The story an indexed article belongs to."""
+        entry = self._entries.get(article_id)
+        return None if entry is None else entry.story_id
+
     def add(self, article: StoryCandidate, story_id: int) -> None:
         """Index an article as a member of ``story_id`` (a second add of one id is ignored)."""
         if article.article_id in self._entries:
             return
+        self._order.append(article.article_id)
+        self._insert(article, story_id)
+
+    def replace(self, article: StoryCandidate, story_id: int) -> None:
+        """Index an article again, with a new signature or story (analyzed again, say)."""
+        if article.article_id not in self._entries:
+            self.add(article, story_id)
+            return
+        self._forget(article.article_id)
+        self._insert(article, story_id)
+
+    def _insert(self, article: StoryCandidate, story_id: int) -> None:
         entry = _Entry(article, story_id)
         self._entries[article.article_id] = entry
-        self._order.append(article.article_id)
         postings, df = self._postings, self._df
         for term in entry.terms:
             posting = postings.get(term)
@@ -147,18 +163,22 @@ class StoryIndex:
         cutoff = _seconds(before)
         gone = 0
         while self._order and self._entries[self._order[0]].fetched < cutoff:
-            entry = self._entries.pop(self._order.popleft())
-            for term in entry.terms:
-                remaining = self._df[term] - 1
-                if remaining:
-                    self._df[term] = remaining
-                else:
-                    del self._df[term]
-            self._dead_postings += len(entry.terms)
+            self._forget(self._order.popleft())
             gone += 1
         if self._dead_postings > sum(self._df.values()):
             self._compact()
         return gone
+
+    def _forget(self, article_id: int) -> None:
+        # Its postings stay until the next compaction; lookups skip ids no longer indexed.
+        entry = self._entries.pop(article_id)
+        for term in entry.terms:
+            remaining = self._df[term] - 1
+            if remaining:
+                self._df[term] = remaining
+            else:
+                del self._df[term]
+        self._dead_postings += len(entry.terms)
 
     def _compact(self) -> None:
         # Postings keep evicted ids until the dead outnumber the live: rebuild them then.

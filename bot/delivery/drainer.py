@@ -7,9 +7,13 @@ end of each pass), so a crash may repeat up to that many messages plus those in 
 
 Pacing lives here, not in the chat SDK: the drainer sees the whole queue, so when one chat must
 wait it sends other chats' messages meanwhile, and a long wait is written back to the outbox
-instead of holding a lease. (PTB's AIORateLimiter would block the caller per chat and retry
-429s in memory; the Telegram sender therefore uses no limiter of its own, so nothing is limited
-twice.)
+instead of holding a lease. (A chat SDK's own limiter would block the caller per chat and retry
+429s in memory; senders therefore use none of their own, so nothing is limited twice.)
+
+One drainer serves every platform this process has connected (``serve``): it claims only their
+rows, so a process without a platform's credentials never touches, nor spends the attempts of,
+that platform's messages. A platform that refuses the bot as a whole (``PlatformUnavailable``)
+keeps its rows untried and is asked again after a growing pause.
 """
 
 from __future__ import annotations
@@ -19,23 +23,29 @@ import contextlib
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.delivery.protocols import Sender
-from bot.delivery.ratelimit import PlatformLimits, RateLimiter
-from bot.errors import BadMarkup, ChatGone, ChatMoved, DeliveryError, RetryLater
+from bot.delivery.protocols import DeliveryMetrics, DeliveryOutcome, Outlet, Sender
+from bot.delivery.ratelimit import PlatformLimits, PlatformRefusals, RateLimiter
+from bot.errors import (
+    BadMarkup,
+    ChatGone,
+    ChatMoved,
+    DeliveryError,
+    PlatformUnavailable,
+    RetryLater,
+)
 from bot.models import OutboxMessage, Platform
-from bot.service.metrics import Metrics
 from bot.services import Services, utc_now
-from handlers.telegram.render import render_plain_text
 from storage import ChatRepository, OutboxRepository
 
 __all__ = [
     "DrainStats",
     "OutboxDrainer",
+    "Outlet",
     "PlatformLimits",
     "RateLimiter",
     "Sender",
@@ -84,6 +94,11 @@ class _Stop(Exception):
     """The rest of this chat's claimed messages must wait."""
 
 
+class _NoMetrics:
+    def record_delivery(self, platform: Platform, outcome: DeliveryOutcome) -> None:
+        """Counted nowhere."""
+
+
 class OutboxDrainer:
     """Sends due outbox messages: per chat in order, paced, each outcome written back."""
 
@@ -91,11 +106,11 @@ class OutboxDrainer:
         self,
         outbox: OutboxRepository,
         chats: ChatRepository,
-        senders: Mapping[Platform, Sender],
+        outlets: Sequence[Outlet] = (),
         *,
         clock: Callable[[], datetime] = utc_now,
         limiter: RateLimiter | None = None,
-        metrics: Metrics | None = None,
+        metrics: DeliveryMetrics | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         concurrency: int = DEFAULT_CONCURRENCY,
         lease: timedelta = DEFAULT_LEASE,
@@ -105,10 +120,11 @@ class OutboxDrainer:
     ) -> None:
         self._outbox = outbox
         self._chats = chats
-        self._senders = senders
+        self._outlets: dict[Platform, Outlet] = {o.platform: o for o in outlets}
+        self._refusals = PlatformRefusals()
         self._clock = clock
         self._limiter = limiter or RateLimiter()
-        self.metrics = metrics or Metrics()
+        self.metrics: DeliveryMetrics = metrics or _NoMetrics()
         self._batch_size = batch_size
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = lease
@@ -119,15 +135,32 @@ class OutboxDrainer:
 
     @classmethod
     def from_services(
-        cls, services: Services, senders: Mapping[Platform, Sender], **options: Any
+        cls, services: Services, outlets: Sequence[Outlet] = (), **options: Any
     ) -> OutboxDrainer:
-        return cls(services.outbox, services.chats, senders, clock=services.clock, **options)
+        return cls(services.outbox, services.chats, outlets, clock=services.clock, **options)
+
+    def serve(self, outlet: Outlet) -> None:
+        """Send this platform's messages from now on (once it has connected)."""
+        self._outlets[outlet.platform] = outlet
+
+    def stop_serving(self, platform: Platform) -> None:
+        """Leave this platform's messages in the outbox (it is shutting down)."""
+        self._outlets.pop(platform, None)
+
+    def _sendable_platforms(self) -> list[Platform]:
+        now = self._clock()
+        return [p for p in self._outlets if self._refusals.allows(p, now)]
 
     async def drain_once(self) -> DrainStats:
         """Claim one batch of due messages and deliver it; return what happened."""
         stats = DrainStats()
+        platforms = self._sendable_platforms()
+        if not platforms:
+            return stats
+        # Only platforms this process can send to: other rows wait, untouched, for a process
+        # that can.
         batch = await self._outbox.claim_due(
-            self._clock(), limit=self._batch_size, lease=self._lease
+            self._clock(), limit=self._batch_size, lease=self._lease, platforms=platforms
         )
         stats.claimed = len(batch)
         by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
@@ -175,15 +208,16 @@ class OutboxDrainer:
     async def _deliver(self, message: OutboxMessage, stats: DrainStats) -> str | None:
         """Send one message and record the outcome; return the chat's new id if it moved."""
         moved_to: str | None = None
-        sender = self._senders.get(message.platform)
-        if sender is None:
-            await self._retry(message, f"no sender for {message.platform}", stats, seconds=0)
+        outlet = self._outlets.get(message.platform)
+        if outlet is None or message.platform not in self._sendable_platforms():
+            # The platform left (shutting down) or refused us since the claim: not an attempt.
+            await self._outbox.release(message.id)
             raise _Stop
         for _ in range(3):  # first try, plus one resend each after a move and after bad markup
-            await self._pace(message, stats)
+            await self._pace(outlet, message, stats)
             try:
                 async with self._slots:
-                    await sender.send(message)
+                    await outlet.sender.send(message)
             except ChatMoved as moved:
                 await self._chats.migrate(
                     message.platform, message.external_chat_id, moved.new_chat_id
@@ -192,16 +226,22 @@ class OutboxDrainer:
                 message = replace(message, external_chat_id=moved.new_chat_id)
                 moved_to = moved.new_chat_id
             except BadMarkup as error:
-                if not message.parse_mode:
+                if not message.format:
                     await self._fail(message, f"rejected as plain text: {error}", stats)
                     return moved_to
-                body = render_plain_text(message.body)
-                await self._outbox.replace_body(message.id, body=body, parse_mode="")
-                message = replace(message, body=body, parse_mode="")
+                plain = outlet.plain_fallback(message)
+                await self._outbox.replace_body(message.id, plain)
+                message = replace(
+                    message, body=plain.text, format=plain.format, payload=plain.payload
+                )
+            except PlatformUnavailable as error:
+                await self._platform_refused(message, error)
+                raise _Stop from None
             except DeliveryError as error:
                 await self._refused(message, error, stats)
                 return moved_to
             else:
+                self._refusals.accepted(message.platform)
                 await self._sent(message, stats)
                 return moved_to
         await self._retry(message, "chat kept moving or markup kept failing", stats, seconds=0)
@@ -211,7 +251,7 @@ class OutboxDrainer:
         # Until recorded, the message keeps its lease, so it still holds back its chat's later
         # messages and no other drainer claims it; see the module docstring for crashes.
         self._unrecorded_sends.append(message.id)
-        self.metrics.messages_sent.labels(message.platform.value).inc()
+        self.metrics.record_delivery(message.platform, DeliveryOutcome.SENT)
         stats.sent += 1
         if len(self._unrecorded_sends) >= self._sent_record_batch:
             await self._record_sends()
@@ -226,8 +266,13 @@ class OutboxDrainer:
         for message in messages:
             await self._outbox.release(message.id)
 
-    async def _pace(self, message: OutboxMessage, stats: DrainStats) -> None:
-        wait = await self._limiter.acquire(message, max_wait=MAX_INLINE_WAIT_SECONDS)
+    async def _pace(self, outlet: Outlet, message: OutboxMessage, stats: DrainStats) -> None:
+        wait = await self._limiter.acquire(
+            message,
+            outlet.limits,
+            max_wait=MAX_INLINE_WAIT_SECONDS,
+            group=outlet.is_group(message.external_chat_id),
+        )
         if wait is not None:
             await self._outbox.postpone(message.id, at=self._clock() + timedelta(seconds=wait))
             stats.postponed += 1
@@ -248,15 +293,28 @@ class OutboxDrainer:
             )
             await self._outbox.release(message.id)
             logger.info("paused chat %s: %s", message.external_chat_id, reason)
-            self.metrics.chats_paused.labels(message.platform.value).inc()
+            self.metrics.record_delivery(message.platform, DeliveryOutcome.CHAT_PAUSED)
             stats.paused += 1
             raise _Stop
         await self._fail(message, reason, stats)
 
+    async def _platform_refused(self, message: OutboxMessage, error: PlatformUnavailable) -> None:
+        """Keep the message untried and stop sending to its platform for a while."""
+        await self._outbox.release(message.id)
+        delay = self._refusals.refused(message.platform, self._clock())
+        if delay is None:
+            return
+        logger.error(
+            "%s refuses the bot (%s); its messages wait, next try in %.0f s",
+            message.platform.value,
+            error,
+            delay,
+        )
+
     async def _fail(self, message: OutboxMessage, reason: str, stats: DrainStats) -> None:
         logger.warning("giving up on outbox message %s: %s", message.id, reason)
         await self._outbox.mark_failed(message.id, error=reason)
-        self.metrics.messages_failed.labels(message.platform.value).inc()
+        self.metrics.record_delivery(message.platform, DeliveryOutcome.FAILED)
         stats.failed += 1
 
     async def _retry(
@@ -269,5 +327,5 @@ class OutboxDrainer:
             seconds = transient_retry_delay(message.attempts, rng=self._rng)
         at = self._clock() + timedelta(seconds=seconds)
         await self._outbox.retry_at(message.id, at=at, error=reason)
-        self.metrics.messages_retried.labels(message.platform.value).inc()
+        self.metrics.record_delivery(message.platform, DeliveryOutcome.RETRIED)
         stats.retried += 1

@@ -1,12 +1,16 @@
-"""Platform send limits and the limiter that paces the outbox drainer to them."""
+"""Platform send limits and the limiter that paces the outbox drainer to them.
+
+Each platform brings its own ``PlatformLimits`` (``Outlet.limits``); the limiter knows none.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.models import OutboxMessage, Platform
 
@@ -18,23 +22,9 @@ class PlatformLimits:
     global_per_second: float  # messages per second for the whole bot
 
 
-# Bot API FAQ ("My bot is hitting limits"): about one message per second in a chat, 20 per
-# minute in a group, 30 per second overall.
-TELEGRAM_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=20, global_per_second=30)
-# Slack chat.postMessage: one message per second per channel (short bursts tolerated).
-SLACK_LIMITS = PlatformLimits(per_chat_interval=1.0, group_per_minute=None, global_per_second=20)
-DEFAULT_LIMITS: Mapping[Platform, PlatformLimits] = {
-    Platform.TELEGRAM: TELEGRAM_LIMITS,
-    Platform.SLACK: SLACK_LIMITS,
-}
 _GROUP_WINDOW_SECONDS = 60.0
 # Past this many remembered chats, those whose limits have lapsed are forgotten (bounded memory).
 _MAX_TRACKED_CHATS = 10_000
-
-
-def _is_group(message: OutboxMessage) -> bool:
-    # Telegram groups, supergroups and channels have negative ids; users positive ones.
-    return message.platform is Platform.TELEGRAM and message.external_chat_id.startswith("-")
 
 
 class RateLimiter:
@@ -42,36 +32,44 @@ class RateLimiter:
 
     def __init__(
         self,
-        limits: Mapping[Platform, PlatformLimits] = DEFAULT_LIMITS,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._limits = limits
         self._monotonic = monotonic
         self._sleep = sleep
         self._chat_next: dict[tuple[Platform, str], float] = {}
         self._group_sends: dict[tuple[Platform, str], deque[float]] = defaultdict(deque)
         self._global_next: dict[Platform, float] = defaultdict(float)
 
-    async def acquire(self, message: OutboxMessage, *, max_wait: float) -> float | None:
-        """Wait for this message's turn; return the wait instead when it exceeds ``max_wait``."""
-        limits = self._limits[message.platform]
+    async def acquire(
+        self,
+        message: OutboxMessage,
+        limits: PlatformLimits,
+        *,
+        max_wait: float,
+        group: bool = False,
+    ) -> float | None:
+        """Wait for this message's turn; return the wait instead when it exceeds ``max_wait``.
+
+        ``limits`` are those of the message's platform; ``group`` says the chat is a group,
+        which the platform may limit per minute as well.
+        """
         key = (message.platform, message.external_chat_id)
         now = self._monotonic()
         start = max(now, self._chat_next.get(key, 0.0))
-        group = self._group_sends[key] if limits.group_per_minute and _is_group(message) else None
-        if group is not None:
-            while group and group[0] <= now - _GROUP_WINDOW_SECONDS:
-                group.popleft()
-            if limits.group_per_minute and len(group) >= limits.group_per_minute:
-                start = max(start, group[-limits.group_per_minute] + _GROUP_WINDOW_SECONDS)
+        sends = self._group_sends[key] if limits.group_per_minute and group else None
+        if sends is not None:
+            while sends and sends[0] <= now - _GROUP_WINDOW_SECONDS:
+                sends.popleft()
+            if limits.group_per_minute and len(sends) >= limits.group_per_minute:
+                start = max(start, sends[-limits.group_per_minute] + _GROUP_WINDOW_SECONDS)
         if start - now > max_wait:
             return start - now
         # Reserved before awaiting: another thread of the same chat cannot take this slot.
         self._chat_next[key] = start + limits.per_chat_interval
-        if group is not None:
-            group.append(start)
+        if sends is not None:
+            sends.append(start)
         if start > now:
             await self._sleep(start - now)
         now = self._monotonic()
@@ -94,3 +92,37 @@ class RateLimiter:
                     if v and v[-1] > now - _GROUP_WINDOW_SECONDS
                 },
             )
+
+
+# After a platform refused the bot as a whole, its messages wait this long before one is tried
+# again, doubling up to the cap while the refusal lasts.
+PLATFORM_RETRY_SECONDS = 30.0
+PLATFORM_MAX_RETRY_SECONDS = 900.0
+
+
+class PlatformRefusals:
+    """Platforms that refuse the bot as a whole (``PlatformUnavailable``), and when to ask
+    each of them again."""
+
+    def __init__(self) -> None:
+        self._until: dict[Platform, tuple[datetime, float]] = {}
+
+    def allows(self, platform: Platform, now: datetime) -> bool:
+        """Whether the platform's messages may be tried now."""
+        refused = self._until.get(platform)
+        return refused is None or refused[0] <= now
+
+    def refused(self, platform: Platform, now: datetime) -> float | None:
+        """Note a refusal; return the seconds until the next try, None when already waiting
+        (another send of the same pass was refused first)."""
+        previous = self._until.get(platform)
+        if previous is not None and previous[0] > now:
+            return None
+        delay = PLATFORM_RETRY_SECONDS if previous is None else previous[1] * 2
+        delay = min(delay, PLATFORM_MAX_RETRY_SECONDS)
+        self._until[platform] = (now + timedelta(seconds=delay), delay)
+        return delay
+
+    def accepted(self, platform: Platform) -> None:
+        """The platform took a message: it no longer refuses the bot."""
+        self._until.pop(platform, None)

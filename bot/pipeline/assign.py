@@ -46,6 +46,10 @@ def story_candidate(article: Article, analysis: Analysis) -> StoryCandidate:
     )
 
 
+def _candidate_of(article: Article) -> StoryCandidate:
+    return story_candidate(article, article.analysis or Analysis())
+
+
 class StoryAssigner:
     """Holds the story window's index and assigns analyzed articles to stories, in turn."""
 
@@ -57,27 +61,46 @@ class StoryAssigner:
         self._synced_at: datetime | None = None
 
     async def assign(self, analyzed: Sequence[Article], *, now: datetime) -> list[Article]:
-        """Give each analyzed article its story, store analyses and stories, return them."""
+        """Give each analyzed article its story, store analyses and stories, return them.
+
+        An article that has a story already (analyzed again when its page came after its
+        teaser) keeps it; articles deleted meanwhile (their feed was removed) are left out.
+        """
+        if not analyzed:
+            return []
         async with self._lock:
             try:
                 index = await self._current(now)
                 assigned = [self._assign_one(index, article) for article in analyzed]
-                await self._articles.save_analyses(
+                kept = await self._articles.save_analyses(
                     [(a.id, a.analysis or Analysis(), a.story_id or a.id) for a in assigned],
                     now=now,
                 )
+                for article in assigned:
+                    story_id = kept.get(article.id)
+                    if story_id is not None and story_id != article.story_id:
+                        index.replace(_candidate_of(article), story_id)
             except BaseException:
                 # The index may now hold articles that storage does not: start again from
                 # storage next time.
                 self._index = None
                 raise
-        return assigned
+        return [replace(a, story_id=kept[a.id]) for a in assigned if a.id in kept]
+
+    async def refresh(self, *, now: datetime) -> int:
+        """Bring the index up to date with storage now (loading it if need be); its size."""
+        async with self._lock:
+            return len(await self._current(now))
 
     @staticmethod
     def _assign_one(index: StoryIndex, article: Article) -> Article:
-        analysis = article.analysis or Analysis()
-        story_id = index.assign(story_candidate(article, analysis))
-        return replace(article, analysis=analysis, story_id=story_id)
+        candidate = _candidate_of(article)
+        story_id = index.story_of(article.id)
+        if story_id is None:
+            story_id = index.assign(candidate)
+        else:
+            index.replace(candidate, story_id)  # analyzed again: same story, new signature
+        return replace(article, story_id=story_id)
 
     async def _current(self, now: datetime) -> StoryIndex:
         """The index, brought up to date with storage and the window."""

@@ -108,10 +108,10 @@ async def queue_due_digests(services: Services, renderers: Mapping[Platform, Ren
     """Queue the digests whose scheduled time has come; returns the stories queued."""
     now = services.clock()
     queued = 0
-    for chat in await services.chats.due_for_digest(now):
+    # Only platforms rendered here: the others' chats stay due for a process that has them.
+    for chat in await services.chats.due_for_digest(now, platforms=renderers.keys()):
         render = renderers.get(chat.platform)
         if render is None or chat.next_digest_at is None:
-            # No sender for this platform in this process: leave the chat due for one that has.
             continue
         retry_at = now + DIGEST_CLAIM_LEASE
         if not await services.chats.claim_digest(

@@ -5,13 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.errors import FeedError, FeedGone, FeedThrottled
 from bot.models import Article, Feed, FetchStatus
-from bot.pipeline.ingest import analyze_articles, record_fetch, store_entries
+from bot.pipeline.ingest import (
+    OnNewArticles,
+    StoredEntries,
+    analyze_articles,
+    feed_budget,
+    record_fetch,
+    store_entries,
+)
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -38,9 +45,11 @@ def failure_delay(
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
     feed: Feed
-    new_articles: tuple[Article, ...] = ()
+    new_articles: tuple[Article, ...] = ()  # stored and analyzed
     not_modified: bool = False
     error: str | None = None
+    # Teasers stored and waiting for their pages in the page queue.
+    pending: int = 0
 
 
 @dataclass(slots=True)
@@ -56,7 +65,7 @@ class PollSummary:
     def add(self, outcome: PollOutcome) -> None:
         self.polled += 1
         self.not_modified += outcome.not_modified
-        self.new_articles += len(outcome.new_articles)
+        self.new_articles += len(outcome.new_articles) + outcome.pending
         self.errors += outcome.error is not None
         self.outcomes.append(outcome)
 
@@ -95,17 +104,25 @@ async def _record_failure(services: Services, feed: Feed, error: FeedError) -> s
     return reason
 
 
-async def poll_feed(services: Services, feed: Feed) -> PollOutcome:
-    """Fetch one feed and store its new articles; every failure is recorded, none raised."""
+async def poll_feed(
+    services: Services, feed: Feed, *, on_new: OnNewArticles | None = None
+) -> PollOutcome:
+    """Fetch one feed and store its new articles; every failure is recorded, none raised.
+
+    Fetching, parsing and storing are bounded by the feed time budget; teasers' pages are
+    fetched afterwards by the page queue, which hands the completed articles to ``on_new``.
+    """
     try:
-        result = await services.fetcher.fetch(
-            feed.url, etag=feed.etag, last_modified=feed.last_modified
-        )
-        if result.status is FetchStatus.NOT_MODIFIED:
-            await record_fetch(services, feed, result)
-            return PollOutcome(feed, not_modified=True)
-        articles = await store_entries(services, feed, result.entries)
+        async with feed_budget(services):
+            result = await services.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
+            stored = StoredEntries()
+            if result.status is not FetchStatus.NOT_MODIFIED:
+                stored = await store_entries(services, feed, result.entries, on_new=on_new)
         await record_fetch(services, feed, result)
+        if result.status is FetchStatus.NOT_MODIFIED:
+            return PollOutcome(feed, not_modified=True)
     except FeedError as error:
         reason = await _record_failure(services, feed, error)
         logger.info("feed %s failed: %s", feed.url, reason)
@@ -116,10 +133,9 @@ async def poll_feed(services: Services, feed: Feed) -> PollOutcome:
         return PollOutcome(feed, error=reason)
     if result.warning:
         logger.info("feed %s recovered from: %s", feed.url, result.warning)
-    return PollOutcome(feed, new_articles=tuple(articles))
+    return PollOutcome(feed, new_articles=stored.analyzed, pending=len(stored.teasers))
 
 
-OnNewArticles = Callable[[Sequence[Article]], Awaitable[object]]
 OnProgress = Callable[[PollOutcome], object]
 
 
@@ -129,7 +145,11 @@ async def poll_due(
     on_new_articles: OnNewArticles | None = None,
     on_progress: OnProgress | None = None,
 ) -> PollSummary:
-    """Analyze articles left unanalyzed, then poll every due feed in claimed batches."""
+    """Analyze articles left unanalyzed, then poll every due feed in claimed batches.
+
+    Each outcome is reported as soon as its feed is done, not when the batch is; teasers'
+    pages are still being fetched when this returns (``services.pages.join()`` waits).
+    """
     summary = PollSummary()
     leftovers = await _analyze_leftovers(services)
     if leftovers and on_new_articles is not None:
@@ -141,7 +161,9 @@ async def poll_due(
         )
         if not claimed:
             return summary
-        for outcome in await asyncio.gather(*(poll_feed(services, f) for f in claimed)):
+        polls = [poll_feed(services, f, on_new=on_new_articles) for f in claimed]
+        for finished in asyncio.as_completed(polls):
+            outcome = await finished
             summary.add(outcome)
             if on_progress is not None:
                 on_progress(outcome)

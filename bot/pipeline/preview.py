@@ -14,6 +14,7 @@ from bot.models import PARAGRAPH_SEPARATOR, Entry, FetchResult
 from bot.reader.extract import article_paragraphs, clean_plain_text, extract_html
 from bot.reader.feedparse import parse_feed
 from bot.reader.fetcher import FeedFetcher
+from bot.reader.localfile import decode_text, read_local_file, refuse_binary
 
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 _HTML_SUFFIXES = {".html", ".htm"}
@@ -65,13 +66,21 @@ def _feed_json(result: FetchResult, items: list[dict[str, Any]]) -> dict[str, An
 
 
 def preview_file(path: Path, settings: Settings) -> dict[str, Any]:
-    """Preview a local ``.txt`` / ``.html`` page or ``.xml`` / ``.rss`` / ``.atom`` feed."""
+    """Preview a local ``.txt`` / ``.html`` page or ``.xml`` / ``.rss`` / ``.atom`` feed.
+
+    Raises GeodigestError for a file that cannot be previewed (missing, not a regular file,
+    too large, binary, empty), saying which.
+    """
     suffix = path.suffix.lower()
+    data = read_local_file(path, max_bytes=settings.max_body_bytes)
     if suffix in _FEED_SUFFIXES:
-        result = parse_feed(path.read_bytes(), url=path.resolve().as_uri())
+        result = parse_feed(
+            data, url=path.resolve().as_uri(), max_entries=settings.max_items_per_poll
+        )
         return _feed_json(result, [_entry_json(e, settings) for e in result.entries])
     if suffix in _HTML_SUFFIXES:
-        page = extract_html(path.read_bytes(), url=path.resolve().as_uri())
+        refuse_binary(data, path)
+        page = extract_html(data, url=path.resolve().as_uri())
         return article_json(
             title=page.title,
             url=path.resolve().as_uri(),
@@ -80,7 +89,7 @@ def preview_file(path: Path, settings: Settings) -> dict[str, Any]:
             author=page.author,
             settings=settings,
         )
-    title, paragraphs = clean_plain_text(path.read_text(encoding="utf-8", errors="replace"))
+    title, paragraphs = clean_plain_text(decode_text(data, path))
     return article_json(
         title=title,
         url=path.resolve().as_uri(),
@@ -96,7 +105,12 @@ async def preview_url(url: str, settings: Settings) -> dict[str, Any]:
     async with FeedFetcher(settings) as fetcher:
         final_url, body, content_type = await fetcher.fetch_page(url)
         try:
-            result = parse_feed(body, url=final_url, headers={"content-type": content_type})
+            result = parse_feed(
+                body,
+                url=final_url,
+                headers={"content-type": content_type},
+                max_entries=settings.max_items_per_poll,
+            )
         except FeedError:
             page = extract_html(body, url=final_url)
             return article_json(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -14,26 +15,23 @@ from trafilatura.settings import Document
 
 from bot.errors import ExtractError, GeodigestError
 from bot.models import Entry
+from bot.reader.furniture import (
+    clean_headline,
+    is_caption_label,
+    is_footer_marker,
+    is_furniture,
+    strip_furniture,
+)
 from bot.reader.htmltext import collapse_whitespace
 
 logger = logging.getLogger(__name__)
 
-# A line starting like one of these begins the page footer: it and everything after it go.
-FOOTER_MARKERS = (
-    "hashtags", "tags", "topics", "try our ai features", "comments", "no comments yet",
-    "related articles", "related stories", "related news", "related content", "related topics",
-    "more from", "more on this story", "you may also like", "recommended for you", "most read",
-    "most popular", "read next", "sign up for our newsletter", "subscribe to our newsletter",
-)  # fmt: skip
-# A line starting like one of these is dropped on its own; the article goes on after it.
-LONE_FURNITURE = (
-    "advertisement", "read more", "share this", "share on", "share", "follow us",
-    "continue reading", "skip to content", "subscribe", "click here", "listen to this article",
-)  # fmt: skip
-# "Share this story" is furniture; "Share prices fell sharply." is not.
-_MAX_TAIL_WORDS = 3
-_MARKER_SEPARATORS = (":", "|", "-", "–", "—", "»", "›", "(", "#")
 _PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+# A first line longer than this is article text (a one-paragraph page), never a headline.
+_TITLE_MAX_WORDS = 30
+# Navigation above a headline is a word or three ("All news", "World"); a headline is longer.
+_HEADLINE_MIN_WORDS = 4
+_ACRONYM_END = re.compile(r"(?:[A-Z]\.){2,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,43 +48,44 @@ class PageFetcher(Protocol):
     async def fetch_page(self, url: str) -> tuple[str, bytes, str]: ...
 
 
-def _starts_like(line: str, markers: tuple[str, ...], *, short_tail_ok: bool) -> bool:
-    text = line.lower().strip(" .:!")
-    for marker in markers:
-        if text == marker:
-            return True
-        if not text.startswith(marker):
-            continue
-        tail = text[len(marker) :].strip()
-        if tail.startswith(_MARKER_SEPARATORS) or not any(ch.isalpha() for ch in tail):
-            return True
-        # A short tail after a whole word ("Share this story") is furniture, a sentence is not.
-        if short_tail_ok and text[len(marker)] == " " and len(tail.split()) <= _MAX_TAIL_WORDS:
-            return not line.rstrip().endswith((".", "?", "!", "'", '"', "”"))
-    return False
+def looks_like_title(line: str) -> bool:
+    """Short and not closed like a sentence ("U.S." and a question mark may end a headline)."""
+    words = line.split()
+    if not words or len(words) > _TITLE_MAX_WORDS:
+        return False
+    end = line.rstrip(" \"'”’»)")[-1:]
+    return end not in ".!…" or _ACRONYM_END.search(words[-1]) is not None
 
 
-def strip_furniture(lines: list[str]) -> tuple[str, ...]:
-    """Drop lone furniture lines and cut everything from the first footer marker on."""
-    paragraphs: list[str] = []
-    for raw in lines:
-        line = collapse_whitespace(raw)
-        if not line or not any(ch.isalnum() for ch in line):
+def _title_index(lines: list[str]) -> int | None:
+    """The headline among the lines above the article: the first headline-sized one, else the
+    last short one (navigation comes before the headline)."""
+    short: int | None = None
+    for i, line in enumerate(lines):
+        if is_furniture(line) or is_footer_marker(line) or is_caption_label(line):
             continue
-        if _starts_like(line, FOOTER_MARKERS, short_tail_ok=False):
-            break
-        if not _starts_like(line, LONE_FURNITURE, short_tail_ok=True):
-            paragraphs.append(line)
-    return tuple(paragraphs)
+        if not looks_like_title(line):
+            break  # the article has begun
+        if len(line.split()) >= _HEADLINE_MIN_WORDS:
+            return i
+        short = i
+    return short
 
 
 def clean_plain_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """Split a plain-text page into (title, paragraphs): first line is the title, footer cut."""
+    """Split a plain-text page into (title, paragraphs), furniture cut.
+
+    The headline is the first line only when it looks like one; a page that opens with
+    navigation gets the headline under it, and a page that opens with its text has none.
+    """
     lines = [collapse_whitespace(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    if not lines:
-        return "", ()
-    return lines[0], strip_furniture(lines[1:])
+    at = _title_index(lines)
+    if at is None:
+        return "", strip_furniture(lines)
+    title = clean_headline(lines[at])
+    body = [line for line in lines[at + 1 :] if clean_headline(line) != title]
+    return title, strip_furniture(body)
 
 
 def _published(date_text: str | None) -> datetime | None:
@@ -111,12 +110,12 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     )
     if not isinstance(document, Document) or not document.text:
         raise ExtractError(f"no article text found on {url or 'the page'}")
-    title = collapse_whitespace(document.title or "")
+    title = clean_headline(collapse_whitespace(document.title or ""))
     lines = str(document.text).split("\n")
     # trafilatura repeats the headline as the first line of the text.
-    if lines and collapse_whitespace(lines[0]) == title:
+    if lines and clean_headline(collapse_whitespace(lines[0])) == title:
         lines = lines[1:]
-    paragraphs = strip_furniture(lines)
+    paragraphs = strip_furniture([collapse_whitespace(line) for line in lines])
     if not paragraphs:
         raise ExtractError(f"no article text found on {url or 'the page'}")
     return ExtractedPage(

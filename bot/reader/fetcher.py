@@ -11,8 +11,11 @@ Errors, all carrying a user-facing message:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
+from collections import Counter
+from collections.abc import AsyncIterator
 from http import HTTPStatus
 from types import TracebackType
 from typing import Self
@@ -26,7 +29,7 @@ from bot.errors import FeedError, FeedGone, FeedThrottled
 from bot.models import FetchResult, FetchStatus
 from bot.reader.feedparse import parse_feed
 from bot.reader.httpbody import ACCEPT_ENCODING, parse_retry_after, read_capped
-from bot.reader.netguard import ensure_public_url
+from bot.reader.netguard import PinnedTransport, ensure_public_url
 
 __all__ = ["USER_AGENT", "FeedFetcher", "parse_feed"]
 
@@ -70,15 +73,23 @@ def _status_error(status: int, headers: httpx.Headers) -> FeedError:
 
 
 class FeedFetcher:
-    """HTTP client for feeds and article pages; one per process, shared by all polls."""
+    """HTTP client for feeds and article pages; one per process, shared by all polls.
+
+    Feed requests share ``poll_concurrency`` slots; page requests do not take them, as the page
+    queue bounds those itself. Both keep to ``per_host_concurrency`` per host.
+    """
 
     def __init__(self, settings: Settings, *, client: httpx.AsyncClient | None = None) -> None:
         self._settings = settings
         self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(headers={"User-Agent": USER_AGENT})
+        self._client = client or httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT},
+            transport=PinnedTransport(allow_private=settings.allow_private_urls),
+        )
         self._timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
         self._slots = asyncio.Semaphore(settings.poll_concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_users: Counter[str] = Counter()
 
     async def __aenter__(self) -> Self:
         return self
@@ -105,7 +116,7 @@ class FeedFetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        response = await self._get(url, headers)
+        response = await self._get(url, headers, slots=self._slots)
         if response.status == HTTPStatus.NOT_MODIFIED:
             return FetchResult(
                 status=FetchStatus.NOT_MODIFIED,
@@ -115,25 +126,38 @@ class FeedFetcher:
             )
         # Parsing a large feed takes long enough to stall the shared event loop.
         result = await asyncio.to_thread(
-            parse_feed, response.body, url=response.url, headers=response.headers
+            parse_feed,
+            response.body,
+            url=response.url,
+            headers=response.headers,
+            max_entries=self._settings.max_items_per_poll,
         )
         if result.warning:
             logger.info("feed %s recovered from malformed XML: %s", url, result.warning)
+        if result.skipped:
+            logger.info(
+                "feed %s lists %d items; took the newest %d",
+                url,
+                result.skipped + len(result.entries),
+                len(result.entries),
+            )
         return dataclasses.replace(result, url=response.canonical_url)
 
     async def fetch_page(self, url: str) -> tuple[str, bytes, str]:
         """Fetch an article page: (final URL after redirects, body, content type)."""
-        response = await self._get(url, {"Accept": PAGE_ACCEPT})
+        response = await self._get(url, {"Accept": PAGE_ACCEPT}, slots=None)
         if response.status == HTTPStatus.NOT_MODIFIED:
             raise FeedError("HTTP 304 from server without a page")
         return response.url, response.body, response.headers.get("content-type", "")
 
-    async def _get(self, url: str, headers: dict[str, str]) -> _Response:
+    async def _get(
+        self, url: str, headers: dict[str, str], *, slots: asyncio.Semaphore | None
+    ) -> _Response:
         current, canonical = url, url
         seen = {url}
         moved_for_good = True
         for _ in range(MAX_REDIRECTS + 1):
-            status, response_headers, body = await self._send(current, headers)
+            status, response_headers, body = await self._send(current, headers, slots)
             if status not in REDIRECT_STATUSES:
                 return _Response(current, canonical, status, response_headers, body)
             location = response_headers.get("location")
@@ -150,13 +174,12 @@ class FeedFetcher:
             current = target
         raise FeedError(f"too many redirects (more than {MAX_REDIRECTS})")
 
-    async def _send(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
+    async def _send(
+        self, url: str, headers: dict[str, str], slots: asyncio.Semaphore | None
+    ) -> tuple[int, httpx.Headers, bytes]:
         await ensure_public_url(url, allow_private=self._settings.allow_private_urls)
         host = (urlsplit(url).hostname or "").lower()
-        host_slots = self._host_slots.setdefault(
-            host, asyncio.Semaphore(self._settings.per_host_concurrency)
-        )
-        async with host_slots, self._slots:
+        async with self._host_slot(host), slots or contextlib.nullcontext():
             try:
                 async with asyncio.timeout(self._deadline):
                     return await self._exchange(url, headers)
@@ -173,6 +196,25 @@ class FeedFetcher:
                 raise FeedError(f"could not connect to {host}: {reason}") from exc
             except httpx.HTTPError as exc:
                 raise FeedError(f"network error talking to {host}: {type(exc).__name__}") from exc
+
+    @contextlib.asynccontextmanager
+    async def _host_slot(self, host: str) -> AsyncIterator[None]:
+        """One of the host's request slots; a host nobody is waiting for is forgotten.
+
+        Hostile feeds link to endless new host names: a semaphore kept per name ever seen
+        would grow without end.
+        """
+        slots = self._host_slots.setdefault(
+            host, asyncio.Semaphore(self._settings.per_host_concurrency)
+        )
+        self._host_users[host] += 1
+        try:
+            async with slots:
+                yield
+        finally:
+            self._host_users[host] -= 1
+            if not self._host_users[host]:
+                del self._host_users[host], self._host_slots[host]
 
     @property
     def _deadline(self) -> float:

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from bot.config import Settings
+from bot.config import Settings, describe_settings_error
 from bot.errors import GeodigestError
+from bot.pipeline.feeds import feed_address, find_feed
 from bot.pipeline.ingest import add_feed
 from bot.pipeline.poller import PollOutcome, poll_due
 from bot.pipeline.preview import preview_file, preview_url
-from bot.reader.catalog import find_source, load_catalog
+from bot.reader.catalog import load_catalog
+from bot.reader.localfile import read_local_file
 from bot.reader.opml import parse_opml, render_opml
 from bot.service.app import open_services
 from bot.service.logs import configure_logging
@@ -34,9 +39,18 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _fail(message: object) -> NoReturn:
+    """Say what went wrong in one line on stderr, and exit with status 1."""
+    errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(1)
+
+
 def _settings() -> Settings:
-    settings = Settings()
-    configure_logging(settings.log_level)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        _fail(escape(describe_settings_error(error)))
+    configure_logging(settings.log_level, secrets=settings.secret_values())
     return settings
 
 
@@ -45,8 +59,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coroutine)
     except GeodigestError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False)
-        raise typer.Exit(1) from None
+        _fail(escape(str(error)))
 
 
 @app.command()
@@ -88,10 +101,23 @@ async def _poll_once(settings: Settings, *, everything: bool) -> None:
             def advance(outcome: PollOutcome) -> None:
                 progress.advance(task)
                 if outcome.error:
-                    errors.print(f"[yellow]{outcome.feed.url}[/yellow]: {outcome.error}")
+                    errors.print(
+                        f"[yellow]{escape(outcome.feed.url)}[/yellow]: {escape(outcome.error)}",
+                        soft_wrap=True,
+                    )
 
             summary = await poll_due(services, on_progress=advance)
+            await _finish_pages(services)
     console.print(summary.line(), highlight=False)
+
+
+async def _finish_pages(services: Services) -> None:
+    """Give teasers' pages one feed budget more before the process ends.
+
+    Pages still missing then are not lost: their articles are analyzed from the teaser by
+    the next poll.
+    """
+    await services.pages.join(timeout=services.settings.feed_time_budget)
 
 
 @app.command()
@@ -106,15 +132,10 @@ def preview(
     if target.startswith(("http://", "https://")):
         result = _run(preview_url(target, settings))
     else:
-        path = Path(target)
-        if not path.is_file():
-            errors.print(f"[red]error:[/red] no such file: {target}", highlight=False)
-            raise typer.Exit(1)
         try:
-            result = preview_file(path, settings)
+            result = preview_file(Path(target), settings)
         except GeodigestError as error:
-            errors.print(f"[red]error:[/red] {error}", highlight=False)
-            raise typer.Exit(1) from None
+            _fail(escape(str(error)))
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -134,24 +155,16 @@ def _print_article(item: dict[str, Any]) -> None:
     console.print(f"geopolitics {item['geopolitics']:.2f}  {' '.join(tags)}", style="cyan")
 
 
-def _resolve_source(name_or_url: str) -> str:
-    source = find_source(name_or_url)
-    return source.url if source else name_or_url
-
-
 def _feed_url(name_or_url: str) -> str:
-    """The feed URL of a catalog name, or the argument itself when it is a URL."""
-    source = find_source(name_or_url)
-    if source is not None:
-        return source.url
-    if "://" not in name_or_url:
-        # Most likely a mistyped catalog name; the fetcher's "no scheme" complaint would not
-        # say so.
+    """The feed URL of a catalog name or a web address (https:// added when missing)."""
+    url = feed_address(name_or_url)
+    if url is None:
+        # Most likely a mistyped catalog name.
         raise GeodigestError(
             f"no source called {name_or_url.strip()!r}; see `geodigest sources` for names, "
-            "or give a feed URL starting with https://"
+            "or give the feed's address"
         )
-    return name_or_url
+    return url
 
 
 @feeds_app.command("add")
@@ -164,6 +177,7 @@ async def _feeds_add(settings: Settings, name_or_url: str) -> None:
     url = _feed_url(name_or_url)
     async with open_services(settings) as services:
         added = await add_feed(services, url)
+        await _finish_pages(services)
     if added.created:
         verb = "added"
     elif added.enabled_again:
@@ -172,7 +186,7 @@ async def _feeds_add(settings: Settings, name_or_url: str) -> None:
         verb = "already polled:"
     console.print(
         f"{verb} {added.feed.display_name} ({added.feed.url}), "
-        f"{len(added.new_articles)} articles stored",
+        f"{len(added.new_articles) + added.pending} articles stored",
         highlight=False,
     )
 
@@ -184,12 +198,11 @@ def feeds_remove(url: Annotated[str, typer.Argument(help="Feed URL, catalog name
 
 
 async def _find_feed(services: Services, key: str) -> int:
-    feeds = await services.feeds.all()
-    url = _resolve_source(key)
-    for feed in feeds:
-        if feed.url == url or str(feed.id) == key:
-            return feed.id
-    raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
+    """The feed's id, from the id `feeds list` shows, its URL, catalog name or title."""
+    feed = find_feed({f.id: f for f in await services.feeds.all()}, key)
+    if feed is None:
+        raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
+    return feed.id
 
 
 async def _feeds_remove(settings: Settings, key: str) -> None:
@@ -234,13 +247,21 @@ async def _feeds_list(settings: Settings) -> None:
 
 
 @feeds_app.command("import")
-def feeds_import(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Add every feed of an OPML file (each validated; failures are listed, not fatal)."""
-    _run(_feeds_import(_settings(), path.read_bytes()))
+def feeds_import(path: Annotated[Path, typer.Argument(help="An OPML file.")]) -> None:
+    """Add every feed of an OPML file (each validated; failures are listed, and only fatal
+    when every feed fails)."""
+    settings = _settings()
+    try:
+        opml = read_local_file(path, max_bytes=settings.max_body_bytes)
+    except GeodigestError as error:
+        _fail(escape(str(error)))
+    _run(_feeds_import(settings, opml))
 
 
 async def _feeds_import(settings: Settings, opml: bytes) -> None:
     outlines = parse_opml(opml)
+    if not outlines:
+        raise GeodigestError("the OPML file lists no feeds (no outline has an xmlUrl)")
     added = failed = 0
     async with open_services(settings) as services:
         for title, url in outlines:
@@ -248,10 +269,17 @@ async def _feeds_import(settings: Settings, opml: bytes) -> None:
                 await add_feed(services, url)
             except GeodigestError as error:
                 failed += 1
-                errors.print(f"[yellow]{title or url}[/yellow]: {error}", highlight=False)
+                errors.print(
+                    f"[yellow]{escape(title or url)}[/yellow]: {escape(str(error))}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
             else:
                 added += 1
+        await _finish_pages(services)
     console.print(f"{added} feeds imported, {failed} failed", highlight=False)
+    if failed and not added:
+        raise GeodigestError(f"none of the {failed} feeds could be imported")
 
 
 @feeds_app.command("export")
@@ -276,4 +304,9 @@ def sources() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception:
+        # A bug, not bad input: its traceback goes through the log, secrets redacted.
+        logging.getLogger(__name__).exception("geodigest stopped on an unexpected error")
+        raise SystemExit(1) from None

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter
+from collections.abc import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from bot.delivery.protocols import DeliveryOutcome
+from bot.models import Platform
 
 
 class Metrics:
@@ -43,6 +48,26 @@ class Metrics:
         self.articles_new = Counter(
             "geodigest_articles_new", "New articles stored", registry=self.registry
         )
+        self.platform_up = Gauge(
+            "geodigest_platform_up",
+            "1 while the chat platform is connected and accepts the bot, else 0",
+            ["platform"],
+            registry=self.registry,
+        )
+        self._by_outcome = {
+            DeliveryOutcome.SENT: self.messages_sent,
+            DeliveryOutcome.RETRIED: self.messages_retried,
+            DeliveryOutcome.FAILED: self.messages_failed,
+            DeliveryOutcome.CHAT_PAUSED: self.chats_paused,
+        }
+
+    def record_delivery(self, platform: Platform, outcome: DeliveryOutcome) -> None:
+        """Count what became of one outbox message (``bot.delivery``'s ``DeliveryMetrics``)."""
+        self._by_outcome[outcome].labels(platform.value).inc()
+
+    def watch_platform(self, platform: Platform, healthy: Callable[[], bool]) -> None:
+        """Report the platform as up or down, asking ``healthy`` at every scrape."""
+        self.platform_up.labels(platform.value).set_function(lambda: float(healthy()))
 
     def record_poll(self, polled: int, not_modified: int, errors: int) -> None:
         """Count one poll cycle's feeds by outcome."""

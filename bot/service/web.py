@@ -1,63 +1,64 @@
-"""The small web server: ``/healthz``, ``/metrics`` and the Telegram webhook endpoint."""
+"""The small web server: ``/healthz``, ``/metrics`` and the routes the chat platforms bring."""
 
 from __future__ import annotations
 
 import contextlib
-import json
-import logging
-from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-logger = logging.getLogger(__name__)
+OK = "ok"
+UNAVAILABLE = "unavailable"
 
-TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
-TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 
-HealthCheck = Callable[[], Awaitable[bool]]
-# Takes the update JSON and the secret header; returns False when the secret is wrong.
-WebhookHandler = Callable[[dict[str, Any], str | None], Awaitable[bool]]
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The database, and each chat platform: "ok", "connecting" or "unavailable"."""
+
+    database: bool
+    platforms: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if not self.database:
+            return UNAVAILABLE
+        return OK if all(state == OK for state in self.platforms.values()) else "degraded"
+
+    @property
+    def http_status(self) -> int:
+        # Only a dead database makes the instance useless. A platform that refuses the bot
+        # refuses every instance alike, and taking them all out of a load balancer would also
+        # stop the other platforms' webhooks.
+        return 200 if self.database else 503
+
+
+HealthCheck = Callable[[], Awaitable[Health]]
 
 
 def build_web_app(
-    *,
-    health: HealthCheck,
-    registry: CollectorRegistry,
-    telegram_webhook: WebhookHandler | None = None,
+    *, health: HealthCheck, registry: CollectorRegistry, routes: Sequence[BaseRoute] = ()
 ) -> Starlette:
-    """The ASGI app; the webhook route exists only when a handler is given."""
+    """The ASGI app: health and metrics, plus the platforms' ``routes`` (webhooks)."""
 
     async def healthz(_: Request) -> Response:
-        ok = await health()
-        return JSONResponse(
-            {"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503
-        )
+        state = await health()
+        body = {
+            "status": state.status,
+            "database": OK if state.database else UNAVAILABLE,
+            "platforms": dict(state.platforms),
+        }
+        return JSONResponse(body, status_code=state.http_status)
 
     async def metrics(_: Request) -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
-    routes = [Route("/healthz", healthz), Route("/metrics", metrics)]
-    if telegram_webhook is not None:
-        handler = telegram_webhook
-
-        async def webhook(request: Request) -> Response:
-            try:
-                payload = json.loads(await request.body())
-            except ValueError:
-                return Response("invalid JSON", status_code=400)
-            if not isinstance(payload, dict):
-                return Response("invalid update", status_code=400)
-            accepted = await handler(payload, request.headers.get(TELEGRAM_SECRET_HEADER))
-            return Response(status_code=200 if accepted else 403)
-
-        routes.append(Route(TELEGRAM_WEBHOOK_PATH, webhook, methods=["POST"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=[Route("/healthz", healthz), Route("/metrics", metrics), *routes])
 
 
 class WebServer(uvicorn.Server):

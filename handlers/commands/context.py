@@ -6,6 +6,7 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.delivery.protocols import Renderer
 from bot.errors import CommandError
@@ -13,6 +14,12 @@ from bot.models import Platform
 
 # Telegram rejects messages over 4096 characters; ten feeds with long URLs stay well below.
 LIST_PAGE_SIZE = 10
+
+
+class CommandSyntax(Protocol):
+    """How a platform spells a command: Telegram ``/list 2``, Slack ``/geodigest list 2``."""
+
+    def command(self, name: str, args: str = "") -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +43,13 @@ class CommandContext:
     is_admin: Callable[[], Awaitable[bool]]
     now: datetime
     render_digest: Renderer
-    # Set where a command may name another chat (Telegram: a channel, from a private chat);
-    # resolves "@name" / "-100…" and raises CommandError unless the user may manage it.
-    resolve_channel: Callable[[str], Awaitable[ChatAddress]] | None = None
+    syntax: CommandSyntax
+    # Set where a command may name another chat (Telegram: a channel, from a private chat).
+    # Given the command's last word: None when it names no chat, else the chat; raises
+    # CommandError unless the user may manage it.
+    resolve_channel: Callable[[str], Awaitable[ChatAddress | None]] | None = None
+    # What only this platform offers (Telegram: channels, forum topics), added to /help, /start.
+    platform_help: str = ""
 
     @property
     def platform(self) -> Platform:
@@ -66,13 +77,16 @@ class Reply:
     navigation: Navigation | None = None
 
 
-def page_number(args: str, command: str) -> int:
+def page_number(args: str, command: str, syntax: CommandSyntax) -> int:
     """The 1-based page a paged command asks for (empty means the first)."""
     text = args.strip()
     if not text:
         return 1
     if not text.isdigit() or int(text) < 1:
-        raise CommandError(f"Send /{command} for the first page, or /{command} 2 for the second.")
+        raise CommandError(
+            f"Send {syntax.command(command)} for the first page, "
+            f"or {syntax.command(command, '2')} for the second."
+        )
     return int(text)
 
 

@@ -8,22 +8,26 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.analysis import topics
 from bot.errors import CommandError
-from bot.models import Chat, ChatSettings, DeliveryMode, Follow, FollowKind
+from bot.models import Chat, ChatSettings, DeliveryMode, Follow, FollowKind, PausedBy
 from bot.pipeline.fanout import queue_digest
 from bot.pipeline.schedule import MAX_SCHEDULE_TIMES, next_digest_at, parse_local_time
 from bot.services import Services
-from handlers.commands.context import CommandContext, Reply
+from handlers.commands.context import CommandContext, CommandSyntax, Reply
 from handlers.commands.texts import TIMEZONE_EXAMPLES
-from storage.chats import USER_PAUSE_REASON
 
-FOLLOW_EXAMPLES = "/follow India, /follow NATO, /follow sanctions or /follow semiconductors"
 # A follow is a name or a short phrase; the stored value may hold 256 characters.
 MAX_FOLLOW_LENGTH = 100
+FOLLOWED_EXAMPLES = ("India", "NATO", "sanctions", "semiconductors")
 ON_OFF = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
 async def _save(services: Services, ctx: CommandContext, chat: Chat, new: ChatSettings) -> None:
     await services.chats.save_settings(chat.id, new, next_digest_at=next_digest_at(new, ctx.now))
+
+
+def _follow_examples(syntax: CommandSyntax) -> str:
+    *first, last = (syntax.command("follow", t) for t in FOLLOWED_EXAMPLES)
+    return f"{', '.join(first)} or {last}"
 
 
 async def follow(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
@@ -32,17 +36,19 @@ async def follow(services: Services, ctx: CommandContext, chat: Chat, args: str)
     if len(term) > MAX_FOLLOW_LENGTH:
         raise CommandError(
             f"That is {len(term)} characters; a follow can be at most {MAX_FOLLOW_LENGTH}. "
-            f"Follow a name or a short phrase, e.g. {FOLLOW_EXAMPLES}."
+            f"Follow a name or a short phrase, e.g. {_follow_examples(ctx.syntax)}."
         )
     item = topics.resolve_follow(term) if term else None
     if item is None:
-        raise CommandError(f"What should this chat follow? For example {FOLLOW_EXAMPLES}.")
+        raise CommandError(
+            f"What should this chat follow? For example {_follow_examples(ctx.syntax)}."
+        )
     name = topics.describe(item)
     if not await services.chats.follow(chat.id, item):
         return Reply(f"This chat already follows {name}.")
     return Reply(
         f"Following {name}. Only stories about what this chat follows will come through; "
-        "/unfollow removes a follow."
+        f"{ctx.syntax.command('unfollow')} removes a follow."
     )
 
 
@@ -51,25 +57,25 @@ async def unfollow(services: Services, ctx: CommandContext, chat: Chat, args: st
     term = args.strip()
     item = topics.resolve_follow(term) if term else None
     if item is None or not await services.chats.unfollow(chat.id, item):
-        raise CommandError(_unfollow_help(term, await services.chats.follows(chat.id)))
+        current = await services.chats.follows(chat.id)
+        raise CommandError(_unfollow_help(term, current, ctx.syntax))
     left = await services.chats.follows(chat.id)
     after = "" if left else " This chat now gets every world-affairs story from its sources."
     return Reply(f"No longer following {topics.describe(item)}.{after}")
 
 
-def _unfollow_help(term: str, current: list[Follow]) -> str:
+def _unfollow_help(term: str, current: list[Follow], syntax: CommandSyntax) -> str:
     """What to type instead, when /unfollow named nothing this chat follows."""
     not_followed = f"This chat doesn't follow “{term}”. " if term else ""
     if not current:
         return (
             f"{not_followed}It follows nothing, so every world-affairs story from its sources "
-            f"comes through. To narrow that down: {FOLLOW_EXAMPLES}."
+            f"comes through. To narrow that down: {_follow_examples(syntax)}."
         )
     followed = ", ".join(topics.describe(f) for f in current)
     question = "" if term else "What should this chat stop following? "
-    return (
-        f"{not_followed}{question}It follows {followed}. Send e.g. /unfollow {_typed(current[0])}"
-    )
+    example = syntax.command("unfollow", _typed(current[0]))
+    return f"{not_followed}{question}It follows {followed}. Send e.g. {example}"
 
 
 def _typed(item: Follow) -> str:
@@ -81,6 +87,7 @@ def _typed(item: Follow) -> str:
 
 async def mode(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Switch between scheduled digests and instant alerts; alone, show which one is on."""
+    c = ctx.syntax.command
     choice = args.strip().lower()
     if not choice:
         current = chat.settings
@@ -90,14 +97,15 @@ async def mode(services: Services, ctx: CommandContext, chat: Chat, args: str) -
             else f"digests at {_times(current)} ({current.timezone})"
         )
         return Reply(
-            f"This chat gets {now_on}. Send /mode instant for an alert per new story, "
-            "or /mode digest for scheduled digests."
+            f"This chat gets {now_on}. Send {c('mode', 'instant')} for an alert per new story, "
+            f"or {c('mode', 'digest')} for scheduled digests."
         )
     try:
         new_mode = DeliveryMode(choice)
     except ValueError:
         raise CommandError(
-            "Send /mode digest for scheduled digests, or /mode instant for an alert per new story."
+            f"Send {c('mode', 'digest')} for scheduled digests, "
+            f"or {c('mode', 'instant')} for an alert per new story."
         ) from None
     await _save(services, ctx, chat, replace(chat.settings, mode=new_mode))
     if new_mode is DeliveryMode.INSTANT:
@@ -105,17 +113,20 @@ async def mode(services: Services, ctx: CommandContext, chat: Chat, args: str) -
     return Reply(f"Digest mode: digests arrive at {', '.join(chat.settings.schedule)}.")
 
 
-def _parse_schedule(args: str) -> tuple[str, ...]:
+def _parse_schedule(args: str, syntax: CommandSyntax) -> tuple[str, ...]:
     values = args.replace(",", " ").split()
     if not values:
-        raise CommandError("Send the local times for digests, e.g. /schedule 08:00 18:00")
+        raise CommandError(
+            f"Send the local times for digests, e.g. {syntax.command('schedule', '08:00 18:00')}"
+        )
     times = set()
     for value in values:
         try:
             times.add(parse_local_time(value))
         except ValueError:
             raise CommandError(
-                f"“{value}” isn't a time of day. Use 24-hour HH:MM, e.g. /schedule 07:30 19:00"
+                f"“{value}” isn't a time of day. Use 24-hour HH:MM, "
+                f"e.g. {syntax.command('schedule', '07:30 19:00')}"
             ) from None
     if len(times) > MAX_SCHEDULE_TIMES:
         raise CommandError(f"At most {MAX_SCHEDULE_TIMES} digests a day, please.")
@@ -124,17 +135,21 @@ def _parse_schedule(args: str) -> tuple[str, ...]:
 
 async def schedule(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Set the local times of the daily digests; alone, show them."""
+    c = ctx.syntax.command
     current = chat.settings
+    instant_note = (
+        f" This chat gets instant alerts now; send {c('mode', 'digest')} to use this schedule."
+    )
     if not args.strip():
         text = f"Digests arrive at {_times(current)} ({current.timezone})."
         if current.mode is DeliveryMode.INSTANT:
-            text += " This chat gets instant alerts now; send /mode digest to use this schedule."
-        return Reply(f"{text} Change the times with e.g. /schedule 08:00 18:00")
-    new = replace(current, schedule=_parse_schedule(args))
+            text += instant_note
+        return Reply(f"{text} Change the times with e.g. {c('schedule', '08:00 18:00')}")
+    new = replace(current, schedule=_parse_schedule(args, ctx.syntax))
     await _save(services, ctx, chat, new)
     text = f"Digests will arrive at {', '.join(new.schedule)} ({new.timezone})."
     if new.mode is DeliveryMode.INSTANT:
-        text += " This chat gets instant alerts now; send /mode digest to use this schedule."
+        text += instant_note
     return Reply(text)
 
 
@@ -143,7 +158,7 @@ def _zones_by_folded_name() -> dict[str, str]:
     return {name.casefold(): name for name in available_timezones()}
 
 
-def _zone_name(text: str) -> str:
+def _zone_name(text: str, syntax: CommandSyntax) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -151,7 +166,7 @@ def _zone_name(text: str) -> str:
         if found is None:
             raise CommandError(
                 f"“{text}” isn't a time zone I know. Use a region/city name such as "
-                f"{TIMEZONE_EXAMPLES}, e.g. /timezone Europe/Berlin"
+                f"{TIMEZONE_EXAMPLES}, e.g. {syntax.command('timezone', 'Europe/Berlin')}"
             ) from None
         return found
     return text
@@ -163,24 +178,25 @@ async def timezone(services: Services, ctx: CommandContext, chat: Chat, args: st
     if not text:
         return Reply(
             f"This chat's time zone is {chat.settings.timezone}. Change it with a name such as "
-            f"{TIMEZONE_EXAMPLES}, e.g. /timezone Europe/Berlin"
+            f"{TIMEZONE_EXAMPLES}, e.g. {ctx.syntax.command('timezone', 'Europe/Berlin')}"
         )
-    new = replace(chat.settings, timezone=_zone_name(text))
+    new = replace(chat.settings, timezone=_zone_name(text, ctx.syntax))
     await _save(services, ctx, chat, new)
     return Reply(f"Time zone set to {new.timezone}: digests at {', '.join(new.schedule)} there.")
 
 
 async def pause(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Stop sending to this chat until /resume."""
+    resume_command = ctx.syntax.command("resume")
     if chat.paused:
-        return Reply("This chat is already paused. Send /resume to get news again.")
-    await services.chats.set_paused(chat.id, paused=True, reason=USER_PAUSE_REASON)
-    return Reply("Paused: nothing will be sent here until you send /resume.")
+        return Reply(f"This chat is already paused. Send {resume_command} to get news again.")
+    await services.chats.pause(chat.id, by=PausedBy.USER)
+    return Reply(f"Paused: nothing will be sent here until you send {resume_command}.")
 
 
 async def resume(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Send again; the next digest follows the schedule from now on."""
-    await services.chats.set_paused(chat.id, paused=False)
+    await services.chats.resume(chat.id)
     # Without this a chat paused for a week would get a digest the moment it resumes.
     await _save(services, ctx, chat, chat.settings)
     return Reply("Resumed: news will be sent here again.")
@@ -188,15 +204,19 @@ async def resume(services: Services, ctx: CommandContext, chat: Chat, args: str)
 
 async def digest(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Queue a digest of the stories this chat has not had yet."""
+    c = ctx.syntax.command
     if chat.paused:
-        raise CommandError("This chat is paused. Send /resume first, then /digest.")
+        raise CommandError(f"This chat is paused. Send {c('resume')} first, then {c('digest')}.")
     queued = await queue_digest(services, chat, render=ctx.render_digest)
     hours = services.settings.digest_window_hours
     if queued:
         noun = "story" if queued == 1 else "stories"
         return Reply(f"Here comes your digest: {queued} {noun} from the last {hours} hours.")
     if not await services.chats.subscriptions(chat.id):
-        return Reply("This chat has no sources yet. Start with /subscribe bbc-world or /sources.")
+        return Reply(
+            f"This chat has no sources yet. "
+            f"Start with {c('subscribe', 'bbc-world')} or {c('sources')}."
+        )
     return Reply(
         f"No new stories from this chat's sources in the last {hours} hours that it hasn't "
         "had already. New ones arrive as the feeds update."
@@ -211,43 +231,48 @@ def _times(settings: ChatSettings) -> str:
     return ", ".join(settings.schedule) or "no time set"
 
 
-def _settings_text(services: Services, chat: Chat) -> str:
-    s = chat.settings
+def _settings_text(chat: Chat, syntax: CommandSyntax) -> str:
+    s, c = chat.settings, syntax.command
     when = "instant alerts" if s.mode is DeliveryMode.INSTANT else f"digests at {_times(s)}"
     return "\n".join(
         (
             "Settings of this chat:",
             f"Delivery: {when} ({s.timezone})",
-            f"Summary: {s.summary_sentences} sentences — /settings summary 2",
-            f"Key quotes: {_on_off(s.show_quotes)} — /settings quotes off",
-            f"Link previews: {_on_off(s.link_previews)} — /settings previews on",
-            "Change delivery with /mode, /schedule and /timezone.",
+            f"Summary: {s.summary_sentences} sentences — {c('settings', 'summary 2')}",
+            f"Key quotes: {_on_off(s.show_quotes)} — {c('settings', 'quotes off')}",
+            f"Link previews: {_on_off(s.link_previews)} — {c('settings', 'previews on')}",
+            f"Change delivery with {c('mode')}, {c('schedule')} and {c('timezone')}.",
         )
     )
 
 
-def _changed_settings(services: Services, current: ChatSettings, args: str) -> ChatSettings:
+def _changed_settings(
+    services: Services, current: ChatSettings, args: str, syntax: CommandSyntax
+) -> ChatSettings:
+    c = syntax.command
     name, _, value = args.strip().lower().partition(" ")
     value = value.strip()
     if name == "summary":
         most = services.settings.summary_sentences
         if not value.isdigit() or not 1 <= int(value) <= most:
-            raise CommandError(f"Give a number of sentences from 1 to {most}: /settings summary 2")
+            raise CommandError(
+                f"Give a number of sentences from 1 to {most}: {c('settings', 'summary 2')}"
+            )
         return replace(current, summary_sentences=int(value))
     if name == "quotes" and value in ON_OFF:
         return replace(current, show_quotes=ON_OFF[value])
     if name == "previews" and value in ON_OFF:
         return replace(current, link_previews=ON_OFF[value])
     raise CommandError(
-        "I can change: /settings summary 2, /settings quotes on|off, /settings previews on|off. "
-        "Send /settings to see the current values."
+        f"I can change: {c('settings', 'summary 2')}, {c('settings', 'quotes on|off')}, "
+        f"{c('settings', 'previews on|off')}. Send {c('settings')} to see the current values."
     )
 
 
 async def settings(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
     """Show the chat's settings, or change one of them."""
     if not args.strip():
-        return Reply(_settings_text(services, chat))
-    new = _changed_settings(services, chat.settings, args)
+        return Reply(_settings_text(chat, ctx.syntax))
+    new = _changed_settings(services, chat.settings, args, ctx.syntax)
     await _save(services, ctx, chat, new)
-    return Reply("Saved.\n" + _settings_text(services, replace(chat, settings=new)))
+    return Reply("Saved.\n" + _settings_text(replace(chat, settings=new), ctx.syntax))

@@ -7,7 +7,6 @@ they render the ``Reply`` themselves. Nothing here knows a chat SDK.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -28,10 +27,10 @@ from handlers.commands.texts import (
     SOMETHING_WENT_WRONG,
     help_text,
     paused_note,
+    spell,
     start_text,
     unknown_command_text,
 )
-from storage.chats import platform_pause_reason
 
 __all__ = ["COMMAND_NAMES", "ChatAddress", "CommandContext", "Navigation", "Reply", "handle"]
 
@@ -41,8 +40,6 @@ Action = Callable[[Services, CommandContext, Chat, str], Awaitable[Reply]]
 
 # Chats that belong to one person: whoever writes there may change them without asking.
 PERSONAL_CHAT_KINDS = frozenset({"private", "im"})
-# "@channelname" or a Telegram channel id ("-100…") at the end of a command's arguments.
-CHANNEL_REFERENCE = re.compile(r"@[A-Za-z]\w{3,}|-100\d{5,}")
 PLATFORM_NAMES = {Platform.TELEGRAM: "Telegram", Platform.SLACK: "Slack"}
 
 
@@ -66,11 +63,11 @@ def _with_arguments(args: str) -> bool:
 
 
 async def _start(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    return Reply(start_text() + paused_note(chat))
+    return Reply(start_text(ctx.syntax, ctx.platform_help) + paused_note(chat, ctx.syntax))
 
 
 async def _help(services: Services, ctx: CommandContext, chat: Chat, args: str) -> Reply:
-    return Reply(help_text() + paused_note(chat))
+    return Reply(help_text(ctx.syntax, ctx.platform_help) + paused_note(chat, ctx.syntax))
 
 
 _COMMANDS: dict[str, _Command] = {
@@ -115,14 +112,14 @@ async def handle(services: Services, ctx: CommandContext, command: str, args: st
 async def _run(services: Services, ctx: CommandContext, name: str, args: str) -> Reply:
     spec = _COMMANDS.get(name)
     if spec is None:
-        return Reply(unknown_command_text(name))
+        return Reply(unknown_command_text(name, ctx.syntax))
     address, args, target = await _target(ctx, args)
     refused = address is ctx.chat and spec.changes(args) and not await _may_change(ctx)
     chat = await _ensure_chat(services, ctx, address)
     chat, notice = await _resume_after_platform_pause(services, ctx, chat)
     try:
         if refused:
-            raise NotAllowedError(NOT_ADMIN)
+            raise NotAllowedError(spell(NOT_ADMIN, ctx.syntax))
         reply = await spec.action(services, ctx, chat, args)
     except CommandError as error:
         if not notice:
@@ -142,7 +139,7 @@ async def _resume_after_platform_pause(
 
     Returns the chat as it is now and a line telling the user, empty when nothing changed.
     """
-    reason = platform_pause_reason(chat)
+    reason = chat.platform_pause_reason
     if reason is None:
         return chat, ""
     for resumed in await services.chats.resume_platform_paused(chat.platform, chat.external_id):
@@ -159,10 +156,13 @@ async def _resume_after_platform_pause(
 async def _target(ctx: CommandContext, args: str) -> tuple[ChatAddress, str, str]:
     """The chat a command is about: a channel named at the end of the arguments, or this one."""
     words = args.split()
-    if ctx.resolve_channel is None or not words or not CHANNEL_REFERENCE.fullmatch(words[-1]):
+    if ctx.resolve_channel is None or not words:
         return ctx.chat, args, ""
-    # resolve_channel has checked that the user administers the channel.
+    # The platform tells whether the last word names a chat, and has checked that the user
+    # administers it.
     address = await ctx.resolve_channel(words[-1])
+    if address is None:
+        return ctx.chat, args, ""
     return address, " ".join(words[:-1]), words[-1]
 
 

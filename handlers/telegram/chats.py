@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Bot, ChatMember, ChatMemberAdministrator, Message
 from telegram.constants import ChatType
@@ -16,6 +17,8 @@ from storage import ChatRepository
 logger = logging.getLogger(__name__)
 
 ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
+# "@channelname" or a channel id ("-100…"), as the last word of a command's arguments.
+CHANNEL_REFERENCE = re.compile(r"@[A-Za-z]\w{3,}|-100\d{5,}")
 
 
 async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
@@ -66,7 +69,10 @@ class ChannelResolver:
         self._bot = bot
         self._user_id = user_id
 
-    async def __call__(self, reference: str) -> ChatAddress:
+    async def __call__(self, reference: str) -> ChatAddress | None:
+        """The channel ``reference`` names, checked; None when it names no channel."""
+        if not CHANNEL_REFERENCE.fullmatch(reference):
+            return None
         chat_id: int | str = int(reference) if reference.startswith("-") else reference
         try:
             channel = await self._bot.get_chat(chat_id)

@@ -6,7 +6,6 @@ Only this package speaks python-telegram-bot. Handlers stay thin: they turn an u
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import html
 import logging
@@ -40,15 +39,16 @@ from bot.delivery.protocols import Renderer
 from bot.services import Services
 from handlers.commands.context import CommandContext, Navigation, Reply
 from handlers.commands.registry import COMMAND_NAMES, handle
-from handlers.commands.texts import COMMANDS, INTRO
+from handlers.commands.texts import COMMANDS, INTRO, spell
 from handlers.telegram import chats as telegram_chats
+from handlers.telegram.texts import CHANNELS_AND_TOPICS, SYNTAX
 from handlers.telegram.updates import PerChatUpdateProcessor
+from handlers.telegram.webhook import WEBHOOK_PATH, webhook_secret
 
 logger = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
-WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CHANNEL_POST, Update.CALLBACK_QUERY]
 # Only read-only paged commands may be re-run from a button: callback data is client-supplied.
 PAGED_COMMANDS = frozenset({"list", "sources"})
@@ -111,6 +111,8 @@ class _Handlers:
             is_admin=is_admin,
             now=self._services.clock(),
             render_digest=self._render_digest,
+            syntax=SYNTAX,
+            platform_help=CHANNELS_AND_TOPICS,
             resolve_channel=telegram_chats.ChannelResolver(bot, user.id)
             if private and user
             else None,
@@ -209,8 +211,9 @@ def build_application(services: Services, *, render_digest: Renderer) -> Telegra
 
 async def _announce(bot: Bot) -> None:
     """Publish the command menu and descriptions; a failure only costs the menu, so log it."""
+    menu = [BotCommand(c.name, spell(c.description, SYNTAX)) for c in COMMANDS]
     steps: tuple[tuple[str, Callable[[], Awaitable[bool]]], ...] = (
-        ("command menu", lambda: bot.set_my_commands([BotCommand(n, d) for n, d, _ in COMMANDS])),
+        ("command menu", lambda: bot.set_my_commands(menu)),
         ("description", lambda: bot.set_my_description(INTRO)),
         ("short description", lambda: bot.set_my_short_description(SHORT_DESCRIPTION)),
     )
@@ -221,18 +224,6 @@ async def _announce(bot: Bot) -> None:
             logger.warning("could not set the bot's %s: %s", what, error)
 
 
-def webhook_secret(services: Services) -> str:
-    """The secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token on every webhook call."""
-    settings = services.settings
-    if settings.telegram_webhook_secret is not None:
-        return settings.telegram_webhook_secret.get_secret_value()
-    token = settings.telegram_bot_token
-    if token is None:
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    # Derived, so every instance behind one URL agrees without another setting to manage.
-    return hashlib.sha256(b"geodigest-webhook:" + token.get_secret_value().encode()).hexdigest()
-
-
 class TelegramFrontend:
     """The running Telegram bot: long polling by default, a webhook when public_url is set."""
 
@@ -241,7 +232,7 @@ class TelegramFrontend:
         self.application = build_application(services, render_digest=render_digest)
         public_url = services.settings.public_url
         self._webhook_url = public_url.rstrip("/") + WEBHOOK_PATH if public_url else None
-        self._secret = webhook_secret(services) if self._webhook_url else ""
+        self._secret = webhook_secret(services.settings) if self._webhook_url else ""
 
     async def start(self) -> None:
         """Connect to the Bot API and start taking updates; returns once running."""
@@ -274,6 +265,11 @@ class TelegramFrontend:
         ):
             logger.warning("rejected a Telegram webhook call with a wrong secret token")
             return False
+        await self.queue_update(payload)
+        return True
+
+    async def queue_update(self, payload: Mapping[str, Any]) -> None:
+        """Queue one update whose sender is already known to be Telegram; raises when PTB
+        cannot read it."""
         update = Update.de_json(dict(payload), self.application.bot)
         await self.application.update_queue.put(update)
-        return True

@@ -3,7 +3,8 @@
 Every piece of feed text is escaped; links are only ever http(s). A message is built from
 *pieces*, each a balanced ``open + escaped text + close``, so a split between pieces can never
 fall inside a tag or an entity; a piece too long for one message is cut in its raw text (before
-escaping) and each part wrapped in the piece's tags again.
+escaping) and each part wrapped in the piece's tags again. One story is at most one message: a
+story too long for one is cut short with "…" rather than sent as a string of messages.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from bot.analysis.topics import country_name
 from bot.models import Digest, DigestStory, Quote
 
 # Bot API: 4096 characters per message, counted in UTF-16 code units. We count the HTML source,
@@ -29,6 +31,7 @@ MAX_LINK_URL_LENGTH = 1024
 _MIN_TEXT_BUDGET = 16
 MIN_LIMIT = 64
 _STORY_SEPARATOR = "\n\n"
+_ELLIPSIS = "…"
 _QUOTE_MARKS = "\"'“”‘’«»„"
 
 
@@ -128,7 +131,8 @@ def _story_pieces(story: DigestStory) -> list[_Piece]:
     sentences = [s for s in map(_clean, story.summary) if s]
     pieces += [_Piece("\n" if i == 0 else " ", s) for i, s in enumerate(sentences)]
     pieces += [p for p in map(_quote_piece, _chosen_quotes(story.quotes)) if p is not None]
-    tags = [_hashtag(c.upper()) for c in story.countries] + [_hashtag(t) for t in story.themes]
+    countries = [_hashtag(country_name(c.upper())) for c in story.countries]
+    tags = countries + [_hashtag(t) for t in story.themes]
     tags = list(dict.fromkeys(t for t in tags if t))
     if tags:
         pieces.append(_Piece("\n", " ".join(f"#{t}" for t in tags)))
@@ -164,6 +168,32 @@ def _cut_piece(piece: _Piece, limit: int) -> list[_Piece]:
     return [_Piece("", part, piece.open, piece.close) for part in _cut_raw(piece.text, budget)]
 
 
+def _joined(pieces: Sequence[_Piece]) -> str:
+    return "".join((p.sep if i else "") + p.html for i, p in enumerate(pieces))
+
+
+def _one_message(pieces: Sequence[_Piece], limit: int) -> list[_Piece]:
+    """The pieces that fit one message, the first that does not cut short with "…"."""
+    kept: list[_Piece] = []
+    used = 0
+    for piece in pieces:
+        sep = piece.sep if kept else ""
+        size = utf16_len(sep + piece.html)
+        if used + size <= limit:
+            kept.append(piece)
+            used += size
+            continue
+        room = limit - used - utf16_len(sep + piece.open + piece.close + _ELLIPSIS)
+        head = _cut_raw(piece.text, room)[:1] if room >= _MIN_TEXT_BUDGET else []
+        kept += [_Piece(piece.sep, h + _ELLIPSIS, piece.open, piece.close) for h in head]
+        break
+    if not kept:
+        # Even the headline does not fit (its link is huge): its text alone, cut.
+        first = _cut_piece(pieces[0], limit - len(_ELLIPSIS))[:1]
+        kept = [_Piece("", f.text + _ELLIPSIS, f.open, f.close) for f in first]
+    return kept
+
+
 class _Packer:
     """Greedy packing of pieces into messages of at most ``limit`` UTF-16 units."""
 
@@ -187,27 +217,15 @@ class _Packer:
         self._current, self._length = [], 0
 
     def add_block(self, pieces: Sequence[_Piece], *, sep: str) -> None:
-        """Keep a story whole when it fits a message; otherwise split it between pieces."""
-        block = "".join((p.sep if i else "") + p.html for i, p in enumerate(pieces))
+        """Keep a story whole when it fits a message; otherwise cut it to one message."""
+        block = _joined(pieces)
         if not block:
             return
         if self._current and self._append_if_fits(sep + block):
             return
         self.flush()
-        if self._append_if_fits(block):
-            return
-        for piece in pieces:
-            self.add_piece(piece)
-
-    def add_piece(self, piece: _Piece) -> None:
-        if self._append_if_fits((piece.sep if self._current else "") + piece.html):
-            return
-        self.flush()
-        if self._append_if_fits(piece.html):
-            return
-        for part in _cut_piece(piece, self.limit):
-            self.flush()
-            self._append_if_fits(part.html)
+        if not self._append_if_fits(block):
+            self._append_if_fits(_joined(_one_message(pieces, self.limit)))
 
     def finish(self) -> list[str]:
         self.flush()

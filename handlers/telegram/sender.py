@@ -7,7 +7,8 @@ Forbidden (blocked, kicked, deactivated) →  ChatGone
 BadRequest "chat not found" …           →  ChatGone
 BadRequest "can't parse entities"       →  BadMarkup
 BadRequest (anything else)              →  DeliveryError (permanent)
-NetworkError, TimedOut, 5xx, bad token  →  RetryLater(backoff from the message's attempts)
+InvalidToken (401: token revoked)      →  PlatformUnavailable (every message waits, none is tried)
+NetworkError, TimedOut, 5xx             →  RetryLater(backoff from the message's attempts)
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.delivery.drainer import DEFAULT_CONCURRENCY, transient_retry_delay
-from bot.errors import BadMarkup, ChatGone, ChatMoved, DeliveryError, RetryLater
+from bot.errors import (
+    BadMarkup,
+    ChatGone,
+    ChatMoved,
+    DeliveryError,
+    PlatformUnavailable,
+    RetryLater,
+)
 from bot.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -80,10 +88,11 @@ def translate_error(error: TelegramError, message: OutboxMessage) -> DeliveryErr
         if any(phrase in text for phrase in _CHAT_GONE_PHRASES):
             return ChatGone(error.message)
         return DeliveryError(error.message)
-    # NetworkError, TimedOut, 5xx (which PTB reports as NetworkError) and InvalidToken: the
-    # message is fine, Telegram or our configuration is not; keep it and back off.
-    reason = "invalid bot token" if isinstance(error, InvalidToken) else error.message
-    return RetryLater(reason, transient_retry_delay(message.attempts))
+    if isinstance(error, InvalidToken):
+        # Every message would fail alike: the message is fine, our token is not.
+        return PlatformUnavailable("Telegram refuses the bot token")
+    # NetworkError, TimedOut, 5xx (which PTB reports as NetworkError): keep it and back off.
+    return RetryLater(error.message, transient_retry_delay(message.attempts))
 
 
 class TelegramSender:
@@ -135,7 +144,7 @@ class TelegramSender:
             await self._bot.send_message(
                 chat_id=_chat_id(message.external_chat_id),
                 text=message.body,
-                parse_mode=message.parse_mode or None,
+                parse_mode=message.format or None,
                 message_thread_id=int(message.thread_id) if message.thread_id else None,
                 link_preview_options=_PREVIEWS_SHOWN if message.link_previews else _PREVIEWS_HIDDEN,
             )

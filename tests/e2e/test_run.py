@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,12 +14,14 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.models import OutboxState, Platform, Rendered
 from bot.service import runtime
 from bot.service.app import open_services
 from bot.service.runtime import run_service
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
+from tests.fakes.raw_http import free_port, health_status
+from tests.fakes.telegram_api import ApiError, FakeTelegram, private_command_update, wait_for
 
 USER = 501
 PARAGRAPHS = (
@@ -35,19 +36,13 @@ PARAGRAPHS = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     url = feed_server.serve(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
     )
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
@@ -77,15 +72,9 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
+        await wait_for(lambda: health_status(port), timeout=30)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-
-            async def healthy() -> bool:
-                try:
-                    return (await client.get("/healthz")).status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            await wait_for(healthy, timeout=30)
+            assert (await client.get("/healthz")).status_code == 200
             metrics = (await client.get("/metrics")).text
             assert "geodigest_feeds_polled" in metrics
     finally:
@@ -96,7 +85,10 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
 
 
 async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
-    settings: Settings, fake_telegram: FakeTelegram, feed_server: FeedServer, now: datetime
+    telegram_settings: Settings,
+    fake_telegram: FakeTelegram,
+    feed_server: FeedServer,
+    now: datetime,
 ) -> None:
     items = [
         Item(
@@ -108,8 +100,7 @@ async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
         )
     ]
     feed_url = feed_server.serve("/rss", rss_feed("Asia Desk", items))
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
     settings.http_port = 0
     stop = asyncio.Event()
     service = asyncio.create_task(run_service(settings, stop, clock=lambda: now))
@@ -130,25 +121,13 @@ async def test_user_subscribes_and_gets_a_digest_through_the_whole_service(
 
 
 async def test_webhook_mode_takes_updates_over_https_route_with_secret(
-    settings: Settings, fake_telegram: FakeTelegram
+    telegram_settings: Settings, fake_telegram: FakeTelegram
 ) -> None:
-    port = _free_port()
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
+    port = settings.http_port
     settings.telegram_webhook_secret = SecretStr("s3cret-webhook-token")
     settings.public_url = "https://bot.example.org"
-    settings.http_port = port
-    update = {
-        "update_id": 1,
-        "message": {
-            "message_id": 1,
-            "date": 1_764_000_000,
-            "chat": {"id": USER, "type": "private", "first_name": "Asha"},
-            "from": {"id": USER, "is_bot": False, "first_name": "Asha"},
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
+    update = private_command_update(1, USER, "/help")
     stop = asyncio.Event()
     service = asyncio.create_task(run_service(settings, stop))
     try:
@@ -180,18 +159,17 @@ async def test_webhook_mode_takes_updates_over_https_route_with_secret(
 
 
 async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_later(
-    settings: Settings,
+    telegram_settings: Settings,
     fake_telegram: FakeTelegram,
     feed_server: FeedServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runtime, "TELEGRAM_RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(runtime, "PLATFORM_RETRY_SECONDS", 0.05)
     fake_telegram.fail_next(ApiError.server_error(), method="getMe", times=3)
     url = feed_server.serve(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
     )
-    settings.telegram_bot_token = SecretStr("123456:TEST-TOKEN-for-the-fake-bot-api")
-    settings.telegram_api_base_url = fake_telegram.base_url
+    settings = telegram_settings
     settings.http_port = 0
     async with open_services(settings) as services:
         await services.feeds.add(url, now=services.clock())
@@ -204,3 +182,39 @@ async def test_polling_goes_on_while_telegram_is_unreachable_and_it_connects_lat
         stop.set()
         await asyncio.wait_for(service, 30)
     assert len(fake_telegram.calls_to("getMe")) > 3
+
+
+async def test_a_revoked_token_shows_on_healthz_and_metrics_and_keeps_the_messages(
+    telegram_settings: Settings, fake_telegram: FakeTelegram
+) -> None:
+    settings = telegram_settings
+    port = settings.http_port
+    async with open_services(settings) as services:
+        chat = await services.chats.ensure(Platform.TELEGRAM, str(USER), now=services.clock())
+        [message_id] = await services.outbox.enqueue(
+            chat.id, [Rendered("<b>kept</b>", "HTML")], now=services.clock()
+        )
+    fake_telegram.fail_next(ApiError(401, "Unauthorized"), times=1_000)
+    stop = asyncio.Event()
+    service = asyncio.create_task(run_service(settings, stop))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
+            async def telegram_refuses() -> dict[str, object] | None:
+                try:
+                    health = (await client.get("/healthz")).json()
+                except httpx.TransportError:
+                    return None
+                return health if health["platforms"] == {"telegram": "unavailable"} else None
+
+            health = await wait_for(telegram_refuses, timeout=20)
+            metrics = (await client.get("/metrics")).text
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+    assert health["status"] == "degraded"
+    assert 'geodigest_platform_up{platform="telegram"} 0.0' in metrics
+    async with open_services(settings) as services:
+        kept = await services.outbox.get(message_id)
+    assert kept is not None
+    assert (kept.state, kept.attempts) == (OutboxState.PENDING, 0)

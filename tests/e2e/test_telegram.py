@@ -13,11 +13,18 @@ from bot.models import Chat, Platform
 from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
 from handlers.telegram.frontend import TelegramFrontend
-from handlers.telegram.render import render_telegram_html
+from handlers.telegram.platform import TelegramOutlet, render_digest
 from storage import Database
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram_api import BOT_USER, ApiError, FakeTelegram, SentMessage, wait_for
+from tests.fakes.telegram_api import (
+    BOT_USER,
+    ApiError,
+    FakeTelegram,
+    SentMessage,
+    private_command_update,
+    wait_for,
+)
 
 ASHA = 501  # a reader, chatting with the bot in private
 GROUP = -1_001_234_567_006
@@ -65,12 +72,14 @@ async def services(database: Database, fake_telegram: FakeTelegram) -> AsyncIter
         telegram_api_base_url=fake_telegram.base_url,
     )
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher)
+        yield services
+        await services.pages.aclose()
 
 
 @pytest.fixture
 async def frontend(services: Services) -> AsyncIterator[TelegramFrontend]:
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         yield running
@@ -106,8 +115,8 @@ async def deliver(services: Services, frontend: TelegramFrontend) -> None:
     from bot.delivery.drainer import OutboxDrainer
     from handlers.telegram.sender import TelegramSender
 
-    senders = {Platform.TELEGRAM: TelegramSender(frontend.application.bot)}
-    await OutboxDrainer.from_services(services, senders).drain_once()
+    outlet = TelegramOutlet(TelegramSender(frontend.application.bot))
+    await OutboxDrainer.from_services(services, [outlet]).drain_once()
 
 
 @pytest.mark.usefixtures("frontend")
@@ -287,22 +296,12 @@ async def test_webhook_updates_need_the_secret(
     services: Services, fake_telegram: FakeTelegram
 ) -> None:
     services.settings.public_url = "https://bot.example"
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         [hook] = fake_telegram.calls_to("setWebhook")
         assert hook.params["url"] == "https://bot.example/telegram/webhook"
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1,
-                "date": 0,
-                "chat": {"id": ASHA, "type": "private", "first_name": "Asha"},
-                "from": {"id": ASHA, "is_bot": False, "first_name": "Asha"},
-                "text": "/help",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-            },
-        }
+        update = private_command_update(1, ASHA, "/help")
         assert not await running.process_webhook(update, "wrong")
         assert await running.process_webhook(update, hook.params["secret_token"])
         await wait_for(lambda: any("Commands:" in t for t in fake_telegram.texts(ASHA)))
@@ -314,7 +313,7 @@ async def test_a_failing_command_menu_does_not_stop_the_bot(
     services: Services, fake_telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_telegram.fail_next(ApiError.server_error(), method="setMyCommands")
-    running = TelegramFrontend(services, render_digest=render_telegram_html)
+    running = TelegramFrontend(services, render_digest=render_digest)
     await running.start()
     try:
         await reply_to(fake_telegram, ASHA, "/help", containing="Commands:", user_id=ASHA)

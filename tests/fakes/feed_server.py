@@ -6,6 +6,8 @@ Use the ``feed_server`` fixture (pytest plugin ``tests.fakes.feed_server``)::
     feed_server.script("/flaky", Reply(status=503, headers={"Retry-After": "60"}), Reply(body=b"…"))
     feed_server.redirect("/old", "/rss", status=301)
     feed_server.requests_to("/rss")[-1].headers["If-None-Match"]
+    feed_server.hang("/never")                     # accepts the request, never answers
+    feed_server.generate("/fresh", lambda n: rss_feed(f"poll {n}", items_of(n)))
 
 The fetcher under test must run with ``Settings(allow_private_urls=True)`` to reach loopback.
 """
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 
 import pytest_asyncio
@@ -42,6 +46,7 @@ class Reply:
     delay: float = 0.0  # seconds before the response starts
     etag: str | None = None
     last_modified: str | None = None
+    gate: asyncio.Event | None = None  # answer only once this is set (or the server closes)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class RecordedRequest:
     path: str
     query: str
     headers: Mapping[str, str]
+    received_at: float = field(default_factory=time.monotonic)
 
 
 class FeedServer:
@@ -61,6 +67,8 @@ class FeedServer:
         self.max_in_flight = 0
         self._in_flight = 0
         self._scripts: dict[str, list[Reply]] = {}
+        self._generators: dict[str, tuple[Callable[[int], bytes], str]] = {}
+        self._hanging: set[str] = set()
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -96,18 +104,37 @@ class FeedServer:
         """Redirect ``path`` to ``location`` (a path on this server or any absolute URL)."""
         return self.script(path, Reply(status=status, headers={"Location": location}))
 
+    def hang(self, path: str) -> str:
+        """Accept requests to ``path`` and every path under it, and never answer them."""
+        self._hanging.add(path.rstrip("/"))
+        return self.url(path)
+
+    def generate(
+        self, path: str, make: Callable[[int], bytes], *, content_type: str = RSS_CONTENT_TYPE
+    ) -> str:
+        """Answer the n-th request to ``path`` (from 1) with ``make(n)``, built when asked."""
+        self._generators[path] = (make, content_type)
+        return self.url(path)
+
     def requests_to(self, path: str) -> list[RecordedRequest]:
         return [request for request in self.requests if request.path == path]
 
-    async def start(self) -> None:
+    async def start(
+        self, *, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
+        """Listen on ``host`` (any loopback address, e.g. 127.0.0.2 for a second host)."""
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.1)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, port, ssl_context=tls)
         await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}"
+        bound_host, bound_port = self._runner.addresses[0][:2]
+        self.base_url = f"{'https' if tls else 'http'}://{bound_host}:{bound_port}"
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
 
     async def close(self) -> None:
         self._closing.set()
@@ -115,10 +142,17 @@ class FeedServer:
             await self._runner.cleanup()
 
     def _next_reply(self, path: str) -> Reply | None:
+        generator = self._generators.get(path)
+        if generator is not None:
+            make, content_type = generator
+            return Reply(make(len(self.requests_to(path))), content_type=content_type)
         replies = self._scripts.get(path)
         if not replies:
             return None
         return replies.pop(0) if len(replies) > 1 else replies[0]
+
+    def _hangs(self, path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in self._hanging)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self._in_flight += 1
@@ -134,9 +168,18 @@ class FeedServer:
                 request.method, request.path, request.query_string, dict(request.headers)
             )
         )
+        if self._hangs(request.path):
+            await self._closing.wait()
+            return web.Response(status=503)
         reply = self._next_reply(request.path)
         if reply is None:
             return web.Response(status=404, text="not found")
+        if reply.gate is not None:
+            closing = asyncio.ensure_future(self._closing.wait())
+            opened = asyncio.ensure_future(reply.gate.wait())
+            await asyncio.wait({closing, opened}, return_when=asyncio.FIRST_COMPLETED)
+            closing.cancel()
+            opened.cancel()
         if reply.delay:
             # Cut short on close so a client that gave up does not hold up teardown.
             with contextlib.suppress(TimeoutError):

@@ -664,6 +664,21 @@ class FakeTelegram:
     _api_setMyDescription = _api_setMyShortDescription = _api_close = _api_logOut = _true
 
 
+def private_command_update(update_id: int, user_id: int, command: str) -> dict[str, Any]:
+    """An update as Telegram posts it to a webhook: ``command`` from a user in a private chat."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 1_764_000_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "Asha"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Asha"},
+            "text": command,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        },
+    }
+
+
 async def wait_for(
     predicate: Callable[[], T | Awaitable[T]],
     *,

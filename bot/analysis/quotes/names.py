@@ -12,11 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-
-def word_list(text: str) -> list[str]:
-    """The words of a whitespace-separated literal: long word lists stay readable."""
-    return text.split()
-
+# ``word_list`` is imported from here by the other quote modules.
+from bot.analysis.lexicon import ABBREVIATIONS
+from bot.analysis.lexicon import word_list as word_list
 
 HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Mx|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|Rev|Del|Amb|Hon|Pres|Maj"
@@ -75,8 +73,7 @@ ORG_WORDS = frozenset(
     )
 )
 _ABBREVIATION_RE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Del|St|Jr|Sr|Inc|Ltd|Co"
-    r"|vs|No|Vol|Mt|Ft|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\.[A-Z])$"
+    r"(?:\b(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")|\b[A-Z]|\.[A-Z])$"
 )
 # Terminal punctuation then whitespace before a capital or digit, or a run of newlines. It opens
 # with a plain character set, which lets ``re`` skip to the next candidate by itself (twice as

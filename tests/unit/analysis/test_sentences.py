@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.analysis.quotes.names import sentence_starts
 from bot.analysis.sentences import split_sentences
 
 
@@ -101,3 +103,16 @@ def test_spans_are_verbatim_ordered_and_cover_all_text(text: str) -> None:
         assert text[previous_end : sentence.start].strip() == ""
         previous_end = sentence.end
     assert text[previous_end:].strip() == ""
+
+
+@pytest.mark.parametrize("title", ["Gen.", "Brig.", "Supt.", "Amb.", "Hon.", "Sen.", "Dr."])
+def test_the_sentence_splitter_and_the_quote_finder_know_the_same_abbreviations(
+    title: str,
+) -> None:
+    text = f"The talks with {title} Smith lasted until midnight. Officials said little more."
+
+    assert texts(text) == [
+        f"The talks with {title} Smith lasted until midnight.",
+        "Officials said little more.",
+    ]
+    assert sentence_starts(text) == [0, text.index("Officials")]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
-from bot.analysis.topics import describe, matches, resolve_follow, tag
+from benchmarks.eval_split import is_held_out
+from bot.analysis.topics import country_name, describe, matches, resolve_follow, tag
 from bot.models import Follow, FollowKind, Tags
 from tests.paths import FIXTURES
 
 THRESHOLD = 0.5  # Settings.relevance_threshold default
+NEAR_ZERO = 0.1  # sport, celebrity and gadgets stay far below the threshold
 
 FOOTBALL = (
     "England beat Spain 2-1 at Wembley",
@@ -158,3 +163,91 @@ def test_matches_follows_against_tags_and_keywords() -> None:
         title,
         text,
     )
+
+
+CEASEFIRE = (
+    "Hamas agrees to ceasefire in Gaza",
+    "The ceasefire between Israel and Hamas agreed on Wednesday is due to take effect on Sunday "
+    "morning, mediators in Doha said, after weeks of talks over the release of hostages held in "
+    "Gaza and of Palestinian prisoners. "
+    + "Under the first phase of the deal, aid trucks will enter Gaza through the Rafah crossing "
+    "and displaced Palestinians will be allowed to return to their homes in the north of Gaza. "
+    * 3
+    + "Qatar and Egypt, which mediated the talks with the United States, will monitor the "
+    "ceasefire from a joint center in Cairo, and Qatar's prime minister said Qatar expected the "
+    "second phase to begin within six weeks. Palestinians in Gaza celebrated in the streets. " * 2,
+)
+POLISH_QUOTE = (
+    "Foreign minister summons Belarusian envoy over border incident",
+    "“Poland will not accept provocations on its border,” the foreign minister told reporters "
+    "on Tuesday, after soldiers said they had been shot at from the Belarusian side. "
+    + "Belarusian officials denied the claim and said their troops had only fired flares to "
+    "warn off smugglers near the border crossing. " * 6,
+)
+
+
+@pytest.mark.parametrize(
+    ("article", "country"),
+    [(CEASEFIRE, "IL"), (POLISH_QUOTE, "PL")],
+    ids=["ceasefire", "minister's quote"],
+)
+def test_a_country_in_the_lead_is_kept_when_named_once(
+    article: tuple[str, str], country: str
+) -> None:
+    assert len(article[1].split()) > 150  # long enough for passing mentions to be dropped
+
+    assert country in tag(*article).countries
+
+
+def test_a_country_named_once_in_passing_deep_in_a_long_article_is_dropped() -> None:
+    title, text = CEASEFIRE
+
+    tags = tag(title, text + " A delegation from Norway attended the signing.")
+
+    assert "NO" not in tags.countries
+
+
+def test_a_field_of_study_is_not_a_country() -> None:
+    tags = tag(
+        "Experts discuss Arctic shipping",
+        "Natalia Viakhireva, head of Canadian Studies at an institute for US and Canadian "
+        "Studies, and a fellow of the Center for Indian Studies discussed Arctic shipping. "
+        "Canadian Studies programs often cover the Arctic.",
+    )
+
+    assert "CA" not in tags.countries
+    assert "IN" not in tags.countries
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("IN", "India"), ("RU", "Russia"), ("KR", "South Korea"), ("FR", "France"), ("IR", "Iran")],
+)
+def test_countries_have_the_names_readers_know(code: str, name: str) -> None:
+    assert country_name(code) == name
+
+
+def labelled(name: str) -> list[dict[str, Any]]:
+    """Our labelled articles; of relevance.jsonl only the tune part (the rest is measured only,
+    by benchmarks.quality)."""
+    with (FIXTURES / name).open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    return [row for row in rows if name != "relevance.jsonl" or not is_held_out(row["id"])]
+
+
+@pytest.mark.parametrize("article", labelled("relevance-named.jsonl"), ids=lambda a: a["id"])
+def test_clear_world_affairs_reaches_a_chat(article: dict[str, Any]) -> None:
+    tags = tag(article["title"], article["text"])
+
+    assert tags.geopolitics >= THRESHOLD
+    assert set(article["countries"]) <= set(tags.countries)
+
+
+@pytest.mark.parametrize("article", labelled("relevance.jsonl"), ids=lambda a: a["id"])
+def test_labelled_articles_land_on_their_side_of_the_threshold(article: dict[str, Any]) -> None:
+    score = tag(article["title"], article["text"]).geopolitics
+
+    if article["geopolitics"]:
+        assert score >= THRESHOLD
+    else:
+        assert score < NEAR_ZERO

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,14 +25,22 @@ from bot.models import (
 from bot.reader.catalog import find_source
 from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
-from handlers.commands.context import LIST_PAGE_SIZE, ChatAddress, CommandContext, Reply
+from handlers.commands.context import (
+    LIST_PAGE_SIZE,
+    ChatAddress,
+    CommandContext,
+    CommandSyntax,
+    Reply,
+)
 from handlers.commands.registry import COMMAND_NAMES, handle
-from handlers.telegram.render import render_telegram_html
+from handlers.telegram.platform import render_digest
+from handlers.telegram.texts import CHANNELS_AND_TOPICS, SYNTAX
 from storage import Database
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ALL_PLATFORMS = tuple(Platform)
 PRIVATE = ChatAddress(Platform.TELEGRAM, "100", kind="private", title="Asha")
 GROUP = ChatAddress(Platform.TELEGRAM, "-100200", kind="supergroup", title="Newsroom")
 CHANNEL = ChatAddress(Platform.TELEGRAM, "-1001234567890", kind="channel", title="World Brief")
@@ -41,7 +50,9 @@ CHANNEL = ChatAddress(Platform.TELEGRAM, "-1001234567890", kind="channel", title
 async def services(database: Database) -> AsyncIterator[Services]:
     settings = Settings(allow_private_urls=True, _env_file=None)
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher, clock=lambda: NOW)
+        services = Services.from_database(settings, database, fetcher, clock=lambda: NOW)
+        yield services
+        await services.pages.aclose()
 
 
 @dataclass
@@ -53,13 +64,15 @@ class User:
     admin: bool = True
     admin_checks: int = 0
     channels: dict[str, ChatAddress] = field(default_factory=dict)
+    syntax: CommandSyntax = SYNTAX
+    platform_help: str = CHANNELS_AND_TOPICS
 
     async def is_admin(self) -> bool:
         self.admin_checks += 1
         return self.admin
 
-    async def resolve_channel(self, reference: str) -> ChatAddress:
-        return self.channels[reference]
+    async def resolve_channel(self, reference: str) -> ChatAddress | None:
+        return self.channels.get(reference)
 
     async def send(self, text: str) -> Reply:
         command, _, args = text.partition(" ")
@@ -68,8 +81,10 @@ class User:
             user_id="42",
             is_admin=self.is_admin,
             now=NOW,
-            render_digest=render_telegram_html,
+            render_digest=render_digest,
+            syntax=self.syntax,
             resolve_channel=self.resolve_channel if self.channels else None,
+            platform_help=self.platform_help,
         )
         return await handle(self.services, ctx, command, args)
 
@@ -160,10 +175,9 @@ async def test_unexpected_failure_becomes_an_apology_not_a_traceback(
 async def test_subscribe_to_a_feed_url(user: User, feed_server: FeedServer) -> None:
     url = world_feed(feed_server)
     text = await user.says(f"/subscribe {url}")
-    # Both items are below the relevance threshold: nothing a digest could send.
-    assert "Subscribed to Daily World. No world-affairs story from the last 24 hours" in text
+    # Both items are world affairs (India–Russia oil trade, the Security Council on Sudan).
+    assert "Subscribed to Daily World. 2 world-affairs stories from the last 24 hours" in text
     assert "items" not in text
-    assert "No new stories" in await user.says("/digest")
     assert "08:00" in text
     assert "/digest" in text
     feeds = await user.services.chats.subscriptions((await chat_of(user.services)).id)
@@ -395,7 +409,10 @@ async def test_mode(user: User) -> None:
     assert "Instant mode" in await user.says("/mode instant")
     assert (await chat_of(user.services)).settings.mode is DeliveryMode.INSTANT
     # An instant chat is never due for a digest.
-    assert await user.services.chats.due_for_digest(NOW + timedelta(days=2)) == []
+    assert (
+        await user.services.chats.due_for_digest(NOW + timedelta(days=2), platforms=ALL_PLATFORMS)
+        == []
+    )
     assert "This chat gets instant alerts" in await user.says("/mode")
     assert "Digest mode" in await user.says("/mode digest")
     assert "/mode digest" in await user.says("/mode weekly")
@@ -408,7 +425,9 @@ async def test_schedule_is_validated_sorted_and_applied(user: User) -> None:
     text = await user.says("/schedule 18:00 7:30")
     assert text == "Digests will arrive at 07:30, 18:00 (UTC)."
     assert (await chat_of(user.services)).settings.schedule == ("07:30", "18:00")
-    due = await user.services.chats.due_for_digest(datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
+    due = await user.services.chats.due_for_digest(
+        datetime(2026, 11, 25, 18, 0, tzinfo=UTC), platforms=ALL_PLATFORMS
+    )
     assert [c.external_id for c in due] == ["100"]
     assert "“25:00” isn't a time of day" in await user.says("/schedule 08:00 25:00")
     shown = await user.says("/schedule")
@@ -518,8 +537,10 @@ async def test_digest_now_queues_unseen_stories_once(user: User) -> None:
     await store_story(user.services, feed, "Celebrity wedding", relevance=0.1)
     assert "1 story" in await user.says("/digest")
     chat = await chat_of(user.services)
-    assert await user.services.chats.pending_messages(chat.id) == 1
-    [message] = await user.services.outbox.claim_due(NOW, limit=5, lease=timedelta(minutes=1))
+    assert await user.services.outbox.pending_count(chat.id) == 1
+    [message] = await user.services.outbox.claim_due(
+        NOW, limit=5, lease=timedelta(minutes=1), platforms=ALL_PLATFORMS
+    )
     assert "Delhi talks" in message.body
     assert "Celebrity" not in message.body
     assert "No new stories" in await user.says("/digest")
@@ -596,3 +617,70 @@ async def test_channel_pages_keep_pointing_at_the_channel(services: Services) ->
     assert reply.navigation is not None
     assert reply.navigation.args_for(2) == "2 @worldbrief"
     assert "12. Outlet number 12" in await user.says(f"/list {reply.navigation.args_for(2)}")
+
+
+# -- commands as each platform spells them ----------------------------------------------------
+
+
+class SlackStyle:
+    """Commands as a Slack app with one slash command spells them: ``/geodigest list 2``."""
+
+    def command(self, name: str, args: str = "") -> str:
+        return f"/geodigest {name} {args}".rstrip()
+
+
+SLACK_DM = ChatAddress(Platform.SLACK, "D0123", kind="im", title="Asha")
+TELEGRAM_SPELLING = re.compile(r"/(?:" + "|".join(COMMAND_NAMES) + r")\b")
+
+
+@pytest.fixture
+def slack_user(services: Services) -> User:
+    return User(services, chat=SLACK_DM, syntax=SlackStyle(), platform_help="")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/start",
+        "/help",
+        "/weather",
+        "/subscribe",
+        "/subscribe no-such-source",
+        "/unsubscribe",
+        "/unsubscribe 3",
+        "/list",
+        "/list x",
+        "/sources 0",
+        "/follow",
+        "/unfollow India",
+        "/mode",
+        "/mode weekly",
+        "/schedule",
+        "/schedule 25:00",
+        "/timezone",
+        "/timezone Mars/Olympus",
+        "/digest",
+        "/settings",
+        "/settings summary 9",
+        "/pause",
+    ],
+)
+async def test_replies_on_slack_spell_commands_the_slack_way(
+    slack_user: User, command: str
+) -> None:
+    text = await slack_user.says(command)
+    assert "/geodigest " in text
+    assert not TELEGRAM_SPELLING.findall(text), text
+
+
+async def test_slack_help_has_no_telegram_only_advice(slack_user: User) -> None:
+    text = await slack_user.says("/help")
+    assert "/geodigest subscribe — add a news feed or a source from /geodigest sources." in text
+    assert "Example: /geodigest schedule 08:00 18:00" in text
+    assert "@yourchannel" not in text
+    assert "Forum topics" not in text
+
+
+async def test_the_same_reply_on_telegram_spells_commands_with_a_slash(user: User) -> None:
+    text = await user.says("/unsubscribe")
+    assert text == "Which feed? Send /unsubscribe 2 (its number in /list) or its address."

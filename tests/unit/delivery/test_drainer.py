@@ -14,13 +14,15 @@ import pytest
 
 from bot.config import Settings
 from bot.delivery.drainer import OutboxDrainer, PlatformLimits, RateLimiter, Sender
-from bot.models import Chat, OutboxMessage, OutboxState, Platform
+from bot.models import Chat, OutboxMessage, OutboxState, Platform, Rendered
+from bot.service.metrics import Metrics
+from handlers.telegram.platform import TELEGRAM_LIMITS, TelegramOutlet, is_group
 from handlers.telegram.sender import TelegramSender
 from storage import ChatRepository, Database, OutboxRepository
 from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
 
 # Pacing is tested on its own with a virtual clock; here it must not slow the tests down.
-UNPACED = {Platform.TELEGRAM: PlatformLimits(0.0, None, 100_000.0)}
+UNPACED = PlatformLimits(0.0, None, 100_000.0)
 
 
 class Clock:
@@ -49,7 +51,8 @@ class Env:
         )
 
     async def enqueue(self, chat: Chat, *bodies: str) -> list[int]:
-        return await self.outbox.enqueue(chat.id, bodies, now=self.clock())
+        html = [Rendered(body, "HTML") for body in bodies]
+        return await self.outbox.enqueue(chat.id, html, now=self.clock())
 
     async def message(self, message_id: int) -> OutboxMessage:
         found = await self.outbox.get(message_id)
@@ -61,9 +64,9 @@ def make_drainer(env: Env, sender: Sender, **options: Any) -> OutboxDrainer:
     return OutboxDrainer(
         env.outbox,
         env.chats,
-        {Platform.TELEGRAM: sender},
+        [TelegramOutlet(sender, UNPACED)],
         clock=env.clock,
-        limiter=RateLimiter(UNPACED),
+        metrics=Metrics(),
         rng=random.Random(7),
         **options,
     )
@@ -92,6 +95,7 @@ async def test_messages_arrive_in_order_and_are_marked_sent(env: Env) -> None:
     assert [(await env.message(i)).state for i in ids] == [OutboxState.SENT] * 3
     sent = env.fake.messages(1001)[0]
     assert (sent.parse_mode, sent.link_preview_disabled, sent.thread_id) == ("HTML", True, None)
+    assert isinstance(env.drainer.metrics, Metrics)
     registry = env.drainer.metrics.registry
     assert registry.get_sample_value("geodigest_messages_sent_total", {"platform": "telegram"}) == 3
 
@@ -169,7 +173,7 @@ async def test_messages_of_a_resumed_chat_are_delivered(env: Env) -> None:
     await env.drainer.drain_once()
 
     env.fake.add_chat(1001)  # the user unblocked the bot
-    await env.chats.set_paused(chat.id, paused=False)
+    await env.chats.resume(chat.id)
     await env.drainer.drain_once()
 
     assert env.fake.texts(1001) == ["kept for you"]
@@ -198,7 +202,7 @@ async def test_markup_telegram_rejects_is_resent_as_plain_text(env: Env) -> None
     [sent] = env.fake.messages(1001)
     assert (sent.parse_mode, sent.text) == (None, "India & Russia ")
     stored = await env.message(message_id)
-    assert (stored.state, stored.parse_mode, stored.body) == (OutboxState.SENT, "", sent.text)
+    assert (stored.state, stored.format, stored.body) == (OutboxState.SENT, "", sent.text)
 
 
 async def test_server_errors_are_retried_with_growing_backoff(env: Env) -> None:
@@ -306,13 +310,19 @@ def outbox_message(chat: str, number: int = 1) -> OutboxMessage:
     return OutboxMessage(number, 1, Platform.TELEGRAM, chat, "", "text")
 
 
+async def acquire(limiter: RateLimiter, chat: str) -> float | None:
+    """A slot for one Telegram message to ``chat`` (a group when its id is negative)."""
+    message = outbox_message(chat)
+    return await limiter.acquire(message, TELEGRAM_LIMITS, max_wait=5, group=is_group(chat))
+
+
 async def test_limiter_spaces_messages_to_one_chat_a_second_apart() -> None:
     time = VirtualTime()
     limiter = RateLimiter(monotonic=time.monotonic, sleep=time.sleep)
 
     sent_at = []
     for _ in range(3):
-        assert await limiter.acquire(outbox_message("1001"), max_wait=5) is None
+        assert await acquire(limiter, "1001") is None
         sent_at.append(time.now)
 
     assert [round(b - a, 6) for a, b in itertools.pairwise(sent_at)] == [1.0, 1.0]
@@ -322,7 +332,7 @@ async def test_limiter_postpones_the_21st_message_of_a_minute_in_a_group() -> No
     time = VirtualTime()
     limiter = RateLimiter(monotonic=time.monotonic, sleep=time.sleep)
 
-    waits = [await limiter.acquire(outbox_message("-1001"), max_wait=5) for _ in range(21)]
+    waits = [await acquire(limiter, "-1001") for _ in range(21)]
 
     assert waits[:20] == [None] * 20
     assert waits[20] is not None
@@ -334,7 +344,7 @@ async def test_limiter_keeps_the_whole_bot_under_thirty_a_second() -> None:
     limiter = RateLimiter(monotonic=time.monotonic, sleep=time.sleep)
 
     for n in range(61):
-        await limiter.acquire(outbox_message(str(2000 + n)), max_wait=5)
+        await acquire(limiter, str(2000 + n))
 
     assert time.now == pytest.approx(2.0)
 
@@ -377,3 +387,72 @@ async def test_a_crash_before_sends_are_recorded_repeats_them_but_loses_none(env
 
     assert [(await env.message(i)).state for i in ids] == [OutboxState.SENT] * 4
     assert all(env.fake.texts(c) in ([f"to {c}"], [f"to {c}"] * 2) for c in chats)
+
+
+async def test_only_messages_of_connected_platforms_are_claimed(env: Env) -> None:
+    telegram = await env.chat(1001)
+    slack = await env.chats.ensure(Platform.SLACK, "C0123", now=env.clock())
+    [waiting] = await env.outbox.enqueue(slack.id, [Rendered("for Slack")], now=env.clock())
+    await env.enqueue(telegram, "for Telegram")
+
+    stats = await env.drainer.drain_once()
+    again = await env.drainer.drain_once()
+
+    assert (stats.claimed, stats.sent, again.claimed) == (1, 1, 0)
+    assert env.fake.texts(1001) == ["for Telegram"]
+    # No Slack here: its message waits for a process that has Slack, with no attempt spent.
+    untouched = await env.message(waiting)
+    assert (untouched.state, untouched.attempts, untouched.last_error) == (
+        OutboxState.PENDING,
+        0,
+        None,
+    )
+
+
+async def test_a_platform_leaving_mid_pass_leaves_its_messages_untried(env: Env) -> None:
+    chat = await env.chat(1001)
+    [message_id] = await env.enqueue(chat, "later")
+    drainer = make_drainer(env, env.sender)
+
+    class LeavingSender:
+        async def send(self, message: OutboxMessage) -> None:
+            raise AssertionError("nothing may be sent after the platform left")
+
+    drainer.serve(TelegramOutlet(LeavingSender(), UNPACED))
+    drainer.stop_serving(Platform.TELEGRAM)
+    assert (await drainer.drain_once()).claimed == 0
+    drainer.serve(TelegramOutlet(env.sender, UNPACED))
+    assert (await drainer.drain_once()).sent == 1
+    assert (await env.message(message_id)).attempts == 1
+
+
+async def test_a_revoked_token_keeps_every_message_untried_until_telegram_accepts_again(
+    env: Env,
+) -> None:
+    chats = [await env.chat(1001), await env.chat(1002)]
+    ids = [i for chat in chats for i in await env.enqueue(chat, "one", "two")]
+    revoked = ApiError(401, "Unauthorized")
+    env.fake.fail_next(revoked, times=2)
+
+    refused = await env.drainer.drain_once()
+    paused = await env.drainer.drain_once()
+    env.clock.advance(29)
+    still_paused = await env.drainer.drain_once()
+
+    assert (refused.sent, refused.failed, refused.retried) == (0, 0, 0)
+    assert (paused.claimed, still_paused.claimed) == (0, 0)
+    # The sends already in flight told us; nothing after them was tried.
+    assert {c.params["text"] for c in env.fake.calls_to("sendMessage")} == {"one"}
+    stored = [await env.message(i) for i in ids]
+    assert [(m.state, m.attempts) for m in stored] == [(OutboxState.PENDING, 0)] * 4
+
+    env.clock.advance(1)
+    env.fake.fail_next(revoked, times=2)
+    refused_again = await env.drainer.drain_once()  # still refused: the pause doubles
+    env.clock.advance(30)
+    assert (refused_again.sent, (await env.drainer.drain_once()).claimed) == (0, 0)
+    env.clock.advance(30)
+    while (await env.drainer.drain_once()).claimed:
+        pass
+    assert env.fake.texts(1001) == ["one", "two"]
+    assert env.fake.texts(1002) == ["one", "two"]

@@ -22,6 +22,7 @@ from bot.models import (
     Feed,
     Follow,
     FollowKind,
+    PausedBy,
     Platform,
     Quote,
     Tags,
@@ -36,11 +37,12 @@ from bot.pipeline.fanout import (
 from bot.pipeline.schedule import next_digest_at, parse_local_time
 from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
-from handlers.telegram.render import render_telegram_alert, render_telegram_html
+from handlers.telegram.platform import render_alert, render_digest
 from storage import Database
 from tests.fakes.clock import Clock
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ALL_PLATFORMS = tuple(Platform)
 
 
 def at(text: str) -> datetime:
@@ -341,7 +343,9 @@ def test_without_follows_every_story_gets_through() -> None:
 async def services(database: Database) -> AsyncIterator[Services]:
     settings = Settings(_env_file=None)
     async with FeedFetcher(settings) as fetcher:
-        yield Services.from_database(settings, database, fetcher, clock=Clock(NOW))
+        services = Services.from_database(settings, database, fetcher, clock=Clock(NOW))
+        yield services
+        await services.pages.aclose()
 
 
 async def chat_with_feed(
@@ -379,8 +383,8 @@ async def store(
     return replace(stored, analysis=analysis, story_id=stored.id)
 
 
-RENDERERS = {Platform.TELEGRAM: render_telegram_html}
-ALERTS = {Platform.TELEGRAM: render_telegram_alert}
+RENDERERS = {Platform.TELEGRAM: render_digest}
+ALERTS = {Platform.TELEGRAM: render_alert}
 
 
 async def test_due_digest_is_queued_once_and_the_schedule_moves_on(services: Services) -> None:
@@ -389,9 +393,11 @@ async def test_due_digest_is_queued_once_and_the_schedule_moves_on(services: Ser
     assert await queue_due_digests(services, RENDERERS) == 0  # 09:00: not due yet
     services.clock.now = NOW + timedelta(hours=1, minutes=1)  # type: ignore[attr-defined]
     assert await queue_due_digests(services, RENDERERS) == 1
-    assert await services.chats.pending_messages(chat.id) == 1
+    assert await services.outbox.pending_count(chat.id) == 1
     assert await queue_due_digests(services, RENDERERS) == 0
-    due_tomorrow = await services.chats.due_for_digest(NOW + timedelta(days=1, hours=1))
+    due_tomorrow = await services.chats.due_for_digest(
+        NOW + timedelta(days=1, hours=1), platforms=ALL_PLATFORMS
+    )
     assert [c.id for c in due_tomorrow] == [chat.id]
 
 
@@ -400,7 +406,7 @@ async def test_two_instances_queue_a_due_digest_once(services: Services) -> None
     await store(services, feed, "Delhi talks")
     services.clock.now = NOW + timedelta(hours=1, minutes=1)  # type: ignore[attr-defined]
     # Both instances read the chat as due before either queues it.
-    (due,) = await services.chats.due_for_digest(services.clock())
+    (due,) = await services.chats.due_for_digest(services.clock(), platforms=ALL_PLATFORMS)
     assert due.next_digest_at is not None
     first = await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=NOW)
     second = await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=NOW)
@@ -411,22 +417,42 @@ async def test_a_digest_claimed_by_a_dead_instance_falls_due_again(services: Ser
     chat, feed = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
     await store(services, feed, "Delhi talks")
     late = NOW + timedelta(hours=1, minutes=1)
-    (due,) = await services.chats.due_for_digest(late)
+    (due,) = await services.chats.due_for_digest(late, platforms=ALL_PLATFORMS)
     assert due.next_digest_at is not None
     retry_at = late + timedelta(minutes=10)
     assert await services.chats.claim_digest(chat.id, due_at=due.next_digest_at, retry_at=retry_at)
     # The claiming instance died here; nothing was queued and the stories are still unsent.
     services.clock.now = retry_at  # type: ignore[attr-defined]
     assert await queue_due_digests(services, RENDERERS) == 1
-    assert await services.chats.pending_messages(chat.id) == 1
+    assert await services.outbox.pending_count(chat.id) == 1
+
+
+async def test_due_chats_of_a_platform_not_rendered_here_do_not_starve_the_others(
+    services: Services,
+) -> None:
+    chat, feed = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
+    await store(services, feed, "Delhi talks")
+    # More Slack chats than one look at the due digests takes, all due before the Telegram one.
+    for n in range(120):
+        slack = await services.chats.ensure(Platform.SLACK, f"C{n}", now=NOW)
+        await services.chats.save_settings(slack.id, ChatSettings(), next_digest_at=NOW)
+    services.clock.now = NOW + timedelta(hours=1, minutes=1)  # type: ignore[attr-defined]
+
+    assert await queue_due_digests(services, RENDERERS) == 1
+
+    assert await services.outbox.pending_count(chat.id) == 1
+    still_due = await services.chats.due_for_digest(services.clock(), platforms=[Platform.SLACK])
+    assert len(still_due) == 100  # the Slack chats wait, untouched, for a process with Slack
 
 
 async def test_empty_digest_sends_nothing_but_advances(services: Services) -> None:
     chat, _ = await chat_with_feed(services, "1", ChatSettings(schedule=("10:00",)))
     services.clock.now = NOW + timedelta(hours=2)  # type: ignore[attr-defined]
     assert await queue_due_digests(services, RENDERERS) == 0
-    assert await services.chats.pending_messages(chat.id) == 0
-    assert await services.chats.due_for_digest(NOW + timedelta(hours=3)) == []
+    assert await services.outbox.pending_count(chat.id) == 0
+    assert (
+        await services.chats.due_for_digest(NOW + timedelta(hours=3), platforms=ALL_PLATFORMS) == []
+    )
 
 
 async def test_digest_respects_follows(services: Services) -> None:
@@ -434,8 +460,10 @@ async def test_digest_respects_follows(services: Services) -> None:
     await services.chats.follow(chat.id, Follow(FollowKind.COUNTRY, "FR"))
     await store(services, feed, "Delhi talks", countries=("IN",))
     await store(services, feed, "Paris summit", countries=("FR",))
-    assert await queue_digest(services, chat, render=render_telegram_html) == 1
-    [message] = await services.outbox.claim_due(NOW, limit=5, lease=timedelta(minutes=1))
+    assert await queue_digest(services, chat, render=render_digest) == 1
+    [message] = await services.outbox.claim_due(
+        NOW, limit=5, lease=timedelta(minutes=1), platforms=ALL_PLATFORMS
+    )
     assert "Paris summit" in message.body
     assert "Delhi talks" not in message.body
 
@@ -450,12 +478,17 @@ async def test_instant_alerts_once_per_story_for_instant_chats_only(services: Se
         await store(services, feed, "Seoul summit", countries=("KR",)),
     ]
     assert await queue_instant_alerts(services, news, ALERTS) == 2
-    bodies = [m.body for m in await services.outbox.claim_due(NOW, limit=9, lease=timedelta(1))]
+    bodies = [
+        m.body
+        for m in await services.outbox.claim_due(
+            NOW, limit=9, lease=timedelta(1), platforms=ALL_PLATFORMS
+        )
+    ]
     assert len(bodies) == 2
-    assert await services.chats.pending_messages(instant.id) == 2
+    assert await services.outbox.pending_count(instant.id) == 2
     assert "Delhi talks" in bodies[0]
     assert "Seoul summit" in bodies[1]
-    assert await services.chats.pending_messages(daily.id) == 0
+    assert await services.outbox.pending_count(daily.id) == 0
     assert await queue_instant_alerts(services, news, ALERTS) == 0
 
 
@@ -473,7 +506,9 @@ async def test_instant_alerts_respect_follows(services: Services) -> None:
 
 
 async def alert_bodies(services: Services) -> list[str]:
-    claimed = await services.outbox.claim_due(NOW, limit=50, lease=timedelta(minutes=1))
+    claimed = await services.outbox.claim_due(
+        NOW, limit=50, lease=timedelta(minutes=1), platforms=ALL_PLATFORMS
+    )
     return [m.body for m in claimed]
 
 
@@ -492,9 +527,9 @@ async def test_pending_alerts_come_from_storage_without_the_new_article_callback
     assert len(bodies) == 2
     assert "Delhi talks" in bodies[0]
     assert "Seoul summit" in bodies[1]
-    assert await services.chats.pending_messages(daily.id) == 0
+    assert await services.outbox.pending_count(daily.id) == 0
     assert await queue_pending_alerts(services, ALERTS) == 0
-    assert await services.chats.pending_messages(instant.id) == 2
+    assert await services.outbox.pending_count(instant.id) == 2
 
 
 async def test_pending_alerts_skip_what_the_immediate_path_queued(services: Services) -> None:
@@ -516,7 +551,7 @@ async def test_racing_alert_paths_queue_each_story_once(services: Services) -> N
         queue_pending_alerts(services, ALERTS),
     )
     assert sum(counts) == 3
-    assert await services.chats.pending_messages(chat.id) == 3
+    assert await services.outbox.pending_count(chat.id) == 3
 
 
 async def test_pending_alerts_respect_follows_pauses_and_platforms(services: Services) -> None:
@@ -524,7 +559,7 @@ async def test_pending_alerts_respect_follows_pauses_and_platforms(services: Ser
     await services.chats.follow(following.id, Follow(FollowKind.COUNTRY, "KR"))
     paused, _ = await chat_with_feed(services, "2", ChatSettings(mode=DeliveryMode.INSTANT))
     await services.chats.subscribe(paused.id, feed.id, now=NOW)
-    await services.chats.set_paused(paused.id, paused=True, reason="paused with /pause")
+    await services.chats.pause(paused.id, by=PausedBy.USER)
     slack = await services.chats.ensure(Platform.SLACK, "C1", now=NOW)
     instant = ChatSettings(mode=DeliveryMode.INSTANT)
     await services.chats.save_settings(slack.id, instant, next_digest_at=None)
@@ -533,9 +568,9 @@ async def test_pending_alerts_respect_follows_pauses_and_platforms(services: Ser
     await store(services, feed, "Seoul summit", countries=("KR",))
     assert await queue_pending_alerts(services, ALERTS) == 1
     assert "Seoul summit" in (await alert_bodies(services))[0]
-    assert await services.chats.pending_messages(paused.id) == 0
+    assert await services.outbox.pending_count(paused.id) == 0
     # No Slack renderer in this process: the Slack chat's alerts wait for one that has it.
-    assert await services.chats.pending_messages(slack.id) == 0
+    assert await services.outbox.pending_count(slack.id) == 0
     assert (
         await queue_pending_alerts(services, {**ALERTS, Platform.SLACK: ALERTS[Platform.TELEGRAM]})
         == 2

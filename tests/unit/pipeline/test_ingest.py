@@ -82,6 +82,7 @@ async def test_articles_left_unanalyzed_are_analyzed_by_the_next_cycle(
     fixed_clock: datetime,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    services.settings.fetch_article_below_words = 0  # analyzed inside the poll, no pages
     items = [_item(feed_server, n, published=fixed_clock) for n in range(2)]
     url = feed_server.serve("/rss", rss_feed("World", items))
     feed = await services.feeds.add(url, now=fixed_clock)

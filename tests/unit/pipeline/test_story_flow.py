@@ -25,13 +25,13 @@ from bot.models import (
 from bot.pipeline.fanout import queue_digest, queue_instant_alerts, queue_pending_alerts
 from bot.pipeline.poller import poll_due
 from bot.services import Services
-from handlers.telegram.render import render_telegram_alert, render_telegram_html
+from handlers.telegram.platform import render_alert, render_digest
 from tests.fakes.clock import Clock
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-ALERTS = {Platform.TELEGRAM: render_telegram_alert}
+ALERTS = {Platform.TELEGRAM: render_alert}
 
 EU_PACKAGE = (
     "EU adopts new sanctions package against Russia over Ukraine war",
@@ -120,7 +120,10 @@ async def reader(services: Services, newsroom: Newsroom, mode: DeliveryMode, *ou
 async def sent(services: Services) -> list[str]:
     """Bodies of the messages queued since the last call (claimed, as a sender would)."""
     claimed = await services.outbox.claim_due(
-        services.clock() + timedelta(days=30), limit=100, lease=timedelta(seconds=1)
+        services.clock() + timedelta(days=30),
+        limit=100,
+        lease=timedelta(seconds=1),
+        platforms=tuple(Platform),
     )
     await services.outbox.mark_sent_many([m.id for m in claimed], now=services.clock())
     return [m.body for m in claimed]
@@ -135,7 +138,8 @@ async def test_another_actor_acting_a_day_later_reaches_an_instant_chat_followin
     await services.chats.follow(chat.id, Follow(FollowKind.KEYWORD, "sanctions"))
     newsroom.publish("Wire", EU_PACKAGE)
     newsroom.publish("Daily", EU_PACKAGE_REWORDED)
-    await newsroom.poll()
+    await newsroom.poll(alerts=False)
+    assert await queue_pending_alerts(services, ALERTS) == 1
     [first] = await sent(services)
     assert "Reported by 2 outlets" in first
     clock.now += timedelta(days=1)
@@ -155,9 +159,10 @@ async def test_feeds_polled_in_one_cycle_group_one_event_into_one_story(
     await newsroom.outlet("Herald")
     newsroom.publish("Herald", EU_PACKAGE_THIRD)
     await reader(services, newsroom, DeliveryMode.INSTANT, "Wire", "Daily", "Herald")
-    arrived = await newsroom.poll()
+    arrived = await newsroom.poll(alerts=False)
     assert len(arrived) == 3
     assert len({a.story_id for a in arrived}) == 1
+    assert await queue_pending_alerts(services, ALERTS) == 1
     [alert] = await sent(services)
     assert "Reported by 3 outlets" in alert
 
@@ -205,21 +210,21 @@ async def test_a_digest_says_who_else_reported_a_story_the_chat_had(
     chat = await reader(services, newsroom, DeliveryMode.DIGEST, "Wire", "Daily")
     newsroom.publish("Wire", EU_PACKAGE)
     await newsroom.poll()
-    assert await queue_digest(services, chat, render=render_telegram_html) == 1
+    assert await queue_digest(services, chat, render=render_digest) == 1
     [digest] = await sent(services)
     assert "1 story" in digest
     assert "74 shadow fleet tankers" in digest
     clock.now += timedelta(hours=3)
     newsroom.publish("Daily", EU_PACKAGE_REWORDED)
     await newsroom.poll()
-    assert await queue_digest(services, chat, render=render_telegram_html) == 1
+    assert await queue_digest(services, chat, render=render_digest) == 1
     [later] = await sent(services)
     assert "0 stories · 1 update" in later
     assert "Update: </b>" in later
     assert "Also reported by</i> <a" in later
     assert ">Daily</a>" in later
     assert "74 shadow fleet tankers" not in later
-    assert await queue_digest(services, chat, render=render_telegram_html) == 0
+    assert await queue_digest(services, chat, render=render_digest) == 0
 
 
 async def test_a_story_assigned_by_another_process_is_seen_by_the_next_batch(

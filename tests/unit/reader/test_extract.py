@@ -41,16 +41,38 @@ def test_plain_text_page_keeps_the_article_and_drops_the_footer() -> None:
     assert paragraphs[-1].startswith("As President Putin prepares to visit India")
 
 
+FIRST = (
+    "Negotiators from both delegations met for six hours in Geneva on Tuesday and agreed to "
+    "meet again next week, officials said."
+)
+SECOND = (
+    "The talks, the first in more than a year, focused on prisoner exchanges and on the safety "
+    "of the nuclear plant near the front line."
+)
+THIRD = "Neither side gave details of the proposals on the table."
+
+
 def test_lone_furniture_lines_go_but_the_article_continues_after_them() -> None:
     page = (
-        "Talks resume\n\nFirst paragraph.\nAdvertisement\nSecond paragraph.\n"
-        "Share this article\nRead more: Unrelated headline elsewhere\nThird paragraph.\n"
+        f"Talks resume\n\n{FIRST}\nAdvertisement\n{SECOND}\n"
+        f"Share this article\nRead more: Unrelated headline elsewhere\n{THIRD}\n"
         "Comments (12)\nA reader comment.\n"
     )
-    assert clean_plain_text(page) == (
-        "Talks resume",
-        ("First paragraph.", "Second paragraph.", "Third paragraph."),
+    assert clean_plain_text(page) == ("Talks resume", (FIRST, SECOND, THIRD))
+
+
+def test_a_footer_word_near_the_top_does_not_cut_the_article() -> None:
+    page = (
+        "Talks resume in Geneva as both sides soften demands\nRelated topics\nUkraine war\n"
+        f"{FIRST}\n{SECOND}\n{THIRD}\nRelated topics\nMore on this story\n"
+        "Pop star announces world tour\n"
     )
+
+    title, paragraphs = clean_plain_text(page)
+
+    assert title == "Talks resume in Geneva as both sides soften demands"
+    assert paragraphs[-3:] == (FIRST, SECOND, THIRD)
+    assert "Pop star announces world tour" not in paragraphs
 
 
 def test_sentences_that_begin_with_a_furniture_word_are_kept() -> None:

@@ -17,7 +17,6 @@ import pytest
 from bot.config import Settings
 from bot.errors import FeedError, FeedGone, FeedThrottled, UnsafeURLError
 from bot.models import FetchStatus
-from bot.reader import netguard
 from bot.reader.fetcher import USER_AGENT, FeedFetcher, parse_feed
 from bot.reader.httpbody import DEFAULT_RETRY_AFTER
 from tests.fakes.feed_server import FeedServer, Reply, fixture_bytes
@@ -259,22 +258,6 @@ async def test_too_many_redirects(feed_server: FeedServer, fetcher: FeedFetcher)
         feed_server.redirect(f"/hop{hop}", f"/hop{hop + 1}", status=302)
     with pytest.raises(FeedError, match="too many redirects"):
         await fetcher.fetch(feed_server.url("/hop0"))
-
-
-async def test_redirect_to_a_private_address_is_refused(
-    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Let the test server's loopback address count as public; every other hop gets the real guard.
-    async def guard_except_test_server(url: str, *, allow_private: bool) -> None:
-        if urlsplit(url).hostname != "127.0.0.1":
-            await netguard.ensure_public_url(url, allow_private=allow_private)
-
-    monkeypatch.setattr("bot.reader.fetcher.ensure_public_url", guard_except_test_server)
-    url = feed_server.redirect("/feed", "http://169.254.169.254/latest/meta-data/", status=302)
-    async with FeedFetcher(make_settings(allow_private_urls=False)) as fetcher:
-        with pytest.raises(UnsafeURLError, match="link-local"):
-            await fetcher.fetch(url)
-    assert [request.path for request in feed_server.requests] == ["/feed"]
 
 
 async def test_redirect_to_a_file_url_is_refused(

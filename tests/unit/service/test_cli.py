@@ -8,9 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+from bot.config import Settings
+from bot.service.app import open_services
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer, Reply
+from tests.paths import FIXTURES
 
 PARAGRAPH = (
     "Ministers from India and Russia met in New Delhi to discuss energy and trade, "
@@ -148,3 +150,21 @@ async def test_feeds_add_of_an_unknown_name_points_at_the_catalog(tmp_path: Path
     assert code == 1
     assert "no source called 'bbc-wrld'; see `geodigest sources` for names" in err
     assert "scheme" not in err
+
+
+async def test_feeds_are_named_as_in_the_chat_commands(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'cli.db'}")  # type: ignore[call-arg]
+    async with open_services(settings) as services:
+        await services.feeds.add("https://news.example/world/rss", now=services.clock())
+        await services.feeds.add("https://other.example/rss", now=services.clock(), title="Other")
+
+    # No scheme, as people type addresses: the feed stored with https:// is the one meant.
+    code, out, err = await geodigest(tmp_path, "feeds", "add", "news.example/world/rss")
+    assert code == 0, err
+    assert "already polled: https://news.example/world/rss" in out
+    code, out, err = await geodigest(tmp_path, "feeds", "remove", "news.example/world/rss")
+    assert (code, out.strip()) == (0, "removed news.example/world/rss"), err
+    code, _, err = await geodigest(tmp_path, "feeds", "remove", "other")  # by title
+    assert code == 0, err
+    code, out, _ = await geodigest(tmp_path, "feeds", "list")
+    assert "example" not in out

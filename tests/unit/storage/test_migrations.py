@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 
 from storage.db import Database, _alembic_config
-from tests.conftest import empty_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+@pytest.fixture
+async def old_database(empty_database: Database) -> Database:
     """A database as version 0004 of the schema left it."""
-    db = await empty_database(request.param, tmp_path)
-    async with db.engine.begin() as conn:
+    async with empty_database.engine.begin() as conn:
         await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "0004"))
-    try:
-        yield db
-    finally:
-        await db.aclose()
+    return empty_database
 
 
 async def test_a_chat_that_had_a_story_is_recorded_as_told_of_its_reports(

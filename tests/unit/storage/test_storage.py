@@ -22,14 +22,17 @@ from bot.models import (
     FollowKind,
     OutboxMessage,
     OutboxState,
+    PausedBy,
     Platform,
     Quote,
+    Rendered,
     Tags,
 )
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
 from storage.tables import outbox as outbox_table
 
 LEASE = timedelta(minutes=5)
+ALL_PLATFORMS = tuple(Platform)
 
 
 def _entry(key: str, title: str = "Talks in Geneva") -> Entry:
@@ -155,16 +158,20 @@ async def test_outbox_order_pause_and_retry(database: Database, now: datetime) -
     chats = ChatRepository(database)
     outbox = OutboxRepository(database)
     chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
-    first, second = await outbox.enqueue(chat.id, ["part 1", "part 2"], now=now, story_ids=[9])
-    claimed = await outbox.claim_due(now, limit=10, lease=LEASE)
+    first, second = await outbox.enqueue(
+        chat.id, [Rendered("part 1"), Rendered("part 2")], now=now, story_ids=[9]
+    )
+    claimed = await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
     assert [m.body for m in claimed] == ["part 1", "part 2"]
     assert claimed[0].external_chat_id == "42"
     # Part 1 must wait: part 2 may not overtake it.
     await outbox.retry_at(first, at=now + timedelta(seconds=30), error="429")
     await outbox.release(second)
-    assert await outbox.claim_due(now, limit=10, lease=LEASE) == []
+    assert await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS) == []
     later = now + timedelta(seconds=31)
-    assert [m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE)] == [first, second]
+    assert [
+        m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
+    ] == [first, second]
     await outbox.mark_sent(first, now=later)
     await outbox.mark_failed(second, error="Bad Request: message is too long")
     counts = await outbox.counts()
@@ -178,23 +185,25 @@ async def test_paused_chat_keeps_its_messages(database: Database, now: datetime)
     chats = ChatRepository(database)
     outbox = OutboxRepository(database)
     chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
-    await outbox.enqueue(chat.id, ["hello"], now=now)
+    await outbox.enqueue(chat.id, [Rendered("hello")], now=now)
     await chats.pause_address(Platform.TELEGRAM, "42", reason="Forbidden: bot was blocked")
-    assert await outbox.claim_due(now, limit=10, lease=LEASE) == []
+    assert await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS) == []
     paused = await chats.get(chat.id)
     assert paused is not None
     assert paused.paused_reason == "Forbidden: bot was blocked"
-    await chats.set_paused(chat.id, paused=False)
-    assert [m.body for m in await outbox.claim_due(now, limit=10, lease=LEASE)] == ["hello"]
+    await chats.resume(chat.id)
+    assert [
+        m.body for m in await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
+    ] == ["hello"]
 
 
 async def test_migrated_chat_gets_new_address(database: Database, now: datetime) -> None:
     chats = ChatRepository(database)
     outbox = OutboxRepository(database)
     chat = await chats.ensure(Platform.TELEGRAM, "-5", now=now)
-    await outbox.enqueue(chat.id, ["hello"], now=now)
+    await outbox.enqueue(chat.id, [Rendered("hello")], now=now)
     await chats.migrate(Platform.TELEGRAM, "-5", "-1005")
-    (message,) = await outbox.claim_due(now, limit=10, lease=LEASE)
+    (message,) = await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
     assert message.external_chat_id == "-1005"
 
 
@@ -215,11 +224,11 @@ async def test_delivered_stories_are_not_offered_again(database: Database, now: 
         return [a.dedup_key for a in undelivered]
 
     assert await offered() == ["a", "b"]
-    await outbox.enqueue(chat.id, ["digest"], now=now, story_ids=[stored[0].id])
+    await outbox.enqueue(chat.id, [Rendered("digest")], now=now, story_ids=[stored[0].id])
     # Told of the story through its first report only: the second may still make an update.
     assert await offered() == ["b"]
     later = now + timedelta(hours=1)
-    await outbox.enqueue(chat.id, ["update"], now=later, story_ids=[stored[1].id])
+    await outbox.enqueue(chat.id, [Rendered("update")], now=later, story_ids=[stored[1].id])
     assert await offered() == []
     told = await articles.told(chat.id, [a.id for a in stored])
     assert told == {stored[0].id: now, stored[1].id: later}
@@ -236,7 +245,7 @@ async def test_old_articles_and_finished_messages_are_pruned(
     old = now - timedelta(days=40)
     await articles.add_new(feed.id, [_entry("old")], now=old)
     await articles.add_new(feed.id, [_entry("new")], now=now)
-    sent, pending = await outbox.enqueue(chat.id, ["sent", "pending"], now=old)
+    sent, pending = await outbox.enqueue(chat.id, [Rendered("sent"), Rendered("pending")], now=old)
     await outbox.mark_sent(sent, now=old)
     assert await articles.prune(now - timedelta(days=30)) == 1
     assert await outbox.prune(now - timedelta(days=30)) == 1
@@ -256,7 +265,7 @@ async def test_concurrent_instances_never_claim_the_same_work(
     for n in range(40):
         await feeds.add(f"https://news.example/{n}.xml", now=now)
         chat = await chats.ensure(Platform.TELEGRAM, str(n), now=now)
-        await outbox.enqueue(chat.id, [f"message {n}"], now=now)
+        await outbox.enqueue(chat.id, [Rendered(f"message {n}")], now=now)
     other = Database(database.engine.url.render_as_string(hide_password=False))
     try:
         instances = [(feeds, outbox), (FeedRepository(other), OutboxRepository(other))]
@@ -265,7 +274,10 @@ async def test_concurrent_instances_never_claim_the_same_work(
             for feed_repo, outbox_repo in instances
             for claim in (
                 *(feed_repo.claim_due(now, limit=7, lease=LEASE) for _ in range(4)),
-                *(outbox_repo.claim_due(now, limit=7, lease=LEASE) for _ in range(4)),
+                *(
+                    outbox_repo.claim_due(now, limit=7, lease=LEASE, platforms=ALL_PLATFORMS)
+                    for _ in range(4)
+                ),
             )
         ]
         results = await asyncio.gather(*rounds)
@@ -282,9 +294,11 @@ async def test_sent_messages_are_recorded_in_one_go(database: Database, now: dat
     chats, outbox = ChatRepository(database), OutboxRepository(database)
     first = await chats.ensure(Platform.TELEGRAM, "41", now=now)
     second = await chats.ensure(Platform.TELEGRAM, "42", now=now)
-    one, two, three = await outbox.enqueue(first.id, ["one", "two", "three"], now=now)
-    four, five = await outbox.enqueue(second.id, ["four", "five"], now=now)
-    await outbox.claim_due(now, limit=10, lease=LEASE)
+    one, two, three = await outbox.enqueue(
+        first.id, [Rendered("one"), Rendered("two"), Rendered("three")], now=now
+    )
+    four, five = await outbox.enqueue(second.id, [Rendered("four"), Rendered("five")], now=now)
+    await outbox.claim_due(now, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
     sent_at = now + timedelta(seconds=2)
 
     await outbox.mark_sent_many([one, two, four], now=sent_at)
@@ -302,7 +316,9 @@ async def test_sent_messages_are_recorded_in_one_go(database: Database, now: dat
     assert recorded[three][0] is None
     # The sent ones are never claimed again; the rest are, once their lease has run out.
     later = now + LEASE + timedelta(seconds=1)
-    assert [m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE)] == [three, five]
+    assert [
+        m.id for m in await outbox.claim_due(later, limit=10, lease=LEASE, platforms=ALL_PLATFORMS)
+    ] == [three, five]
 
 
 async def test_more_sent_messages_than_one_statement_takes(
@@ -310,7 +326,7 @@ async def test_more_sent_messages_than_one_statement_takes(
 ) -> None:
     chats, outbox = ChatRepository(database), OutboxRepository(database)
     chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
-    ids = await outbox.enqueue(chat.id, [f"part {n}" for n in range(2_345)], now=now)
+    ids = await outbox.enqueue(chat.id, [Rendered(f"part {n}") for n in range(2_345)], now=now)
 
     await outbox.mark_sent_many(ids, now=now)
 
@@ -321,6 +337,16 @@ def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(files("storage") / "migrations"))
     return config
+
+
+async def _downgrade(database: Database, revision: str) -> None:
+    def downgrade(connection: Connection) -> None:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with database.engine.begin() as conn:
+        await conn.run_sync(downgrade)
 
 
 def _outbox_indexes(connection: Connection) -> dict[str, list[str | None]]:
@@ -342,15 +368,10 @@ async def test_a_fresh_database_is_migrated_to_head_with_the_outbox_indexes(
 async def test_a_database_at_the_first_schema_gets_the_chat_order_index(
     database: Database, now: datetime
 ) -> None:
-    def back_to_first_schema(connection: Connection) -> None:
-        config = _alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
-
     chat = await ChatRepository(database).ensure(Platform.TELEGRAM, "42", now=now)
-    [message_id] = await OutboxRepository(database).enqueue(chat.id, ["kept"], now=now)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(back_to_first_schema)
+    [message_id] = await OutboxRepository(database).enqueue(chat.id, [Rendered("kept")], now=now)
+    await _downgrade(database, "0001")
+    async with database.engine.connect() as conn:
         assert "ix_outbox_chat_state" not in await conn.run_sync(_outbox_indexes)
 
     await database.migrate()
@@ -367,12 +388,14 @@ async def test_enqueue_is_refused_whole_when_a_story_was_already_had(
 ) -> None:
     chats, outbox = ChatRepository(database), OutboxRepository(database)
     chat = await chats.ensure(Platform.TELEGRAM, "42", now=now)
-    assert len(await outbox.enqueue(chat.id, ["digest 1"], now=now, story_ids=[1, 2])) == 1
+    assert (
+        len(await outbox.enqueue(chat.id, [Rendered("digest 1")], now=now, story_ids=[1, 2])) == 1
+    )
     # A second digest built at the same time as the first holds story 2 again.
-    assert await outbox.enqueue(chat.id, ["digest 2"], now=now, story_ids=[2, 3]) == []
-    assert await chats.pending_messages(chat.id) == 1
+    assert await outbox.enqueue(chat.id, [Rendered("digest 2")], now=now, story_ids=[2, 3]) == []
+    assert await outbox.pending_count(chat.id) == 1
     # Story 3 was not marked as had by the refused attempt.
-    assert len(await outbox.enqueue(chat.id, ["alert 3"], now=now, story_ids=[3])) == 1
+    assert len(await outbox.enqueue(chat.id, [Rendered("alert 3")], now=now, story_ids=[3])) == 1
 
 
 async def test_a_deleted_articles_id_is_never_given_to_a_new_one(
@@ -386,3 +409,58 @@ async def test_a_deleted_articles_id_is_never_given_to_a_new_one(
     assert await articles.prune(now - timedelta(days=30)) == 1
     (fresh,) = await articles.add_new(feed.id, [_entry("fresh")], now=now)
     assert fresh.id > newest.id
+
+
+async def test_a_message_keeps_its_platform_format_and_payload(
+    database: Database, now: datetime
+) -> None:
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    chat = await chats.ensure(Platform.SLACK, "C0123", now=now)
+    blocks = '[{"type": "section", "text": {"type": "mrkdwn", "text": "*Talks*"}}]'
+    [message_id] = await outbox.enqueue(chat.id, [Rendered("Talks", "blocks", blocks)], now=now)
+    [claimed] = await outbox.claim_due(now, limit=5, lease=LEASE, platforms=[Platform.SLACK])
+    assert (claimed.body, claimed.format, claimed.payload) == ("Talks", "blocks", blocks)
+
+    await outbox.replace_body(message_id, Rendered("Talks (plain)"))
+    plain = await outbox.get(message_id)
+    assert plain is not None
+    assert (plain.body, plain.format, plain.payload) == ("Talks (plain)", "", "")
+
+
+async def test_rows_written_before_platform_formats_keep_their_meaning(
+    database: Database, now: datetime
+) -> None:
+    await _downgrade(database, "0004")
+    naive_now = now.replace(tzinfo=None)
+    async with database.engine.begin() as conn:
+        for external_id, reason in (("1", "paused with /pause"), ("2", "blocked")):
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO chats (platform, external_id, settings, paused, paused_reason,"
+                    " created_at) VALUES ('telegram', :id, '{}', :yes, :reason, :now)"
+                ),
+                {"id": external_id, "yes": True, "reason": reason, "now": naive_now},
+            )
+        await conn.execute(
+            sa.text(
+                "INSERT INTO outbox (chat_id, body, next_attempt_at, created_at) "
+                "SELECT id, '<b>old</b>', :now, :now FROM chats WHERE external_id = '2'"
+            ),
+            {"now": naive_now},
+        )
+
+    await database.migrate()
+
+    chats, outbox = ChatRepository(database), OutboxRepository(database)
+    user_paused = await chats.find(Platform.TELEGRAM, "1")
+    platform_paused = await chats.find(Platform.TELEGRAM, "2")
+    assert user_paused is not None
+    assert platform_paused is not None
+    assert (user_paused.paused_by, user_paused.platform_pause_reason) == (PausedBy.USER, None)
+    assert (platform_paused.paused_by, platform_paused.platform_pause_reason) == (
+        PausedBy.PLATFORM,
+        "blocked",
+    )
+    await chats.resume(platform_paused.id)
+    [old] = await outbox.claim_due(now, limit=5, lease=LEASE, platforms=ALL_PLATFORMS)
+    assert (old.body, old.format, old.payload) == ("<b>old</b>", "HTML", "")

@@ -169,40 +169,51 @@ def test_a_story_that_fits_is_never_split_across_messages() -> None:
         assert f">Story {n}</a>" in holding[0]
 
 
-def test_an_oversized_story_splits_between_sentences_in_order() -> None:
+def test_an_oversized_story_is_cut_to_one_message_in_order() -> None:
     story = _story(1, sentences=30, sentence_length=300)
 
-    messages = render_telegram_alert(story, limit=1000)
+    (message,) = render_telegram_alert(story, limit=1000)
 
-    assert len(messages) > 5
-    assert all(utf16_len(m) <= 1000 for m in messages)
-    texts = ["".join(structure(m).text) for m in messages]
-    found = []
-    for sentence in story.summary:
-        [index] = [i for i, text in enumerate(texts) if sentence in text]
-        found.append(index)
-    assert found == sorted(found)
+    assert utf16_len(message) <= 1000
+    text = "".join(structure(message).text)
+    assert text.startswith("Story 1")
+    assert text.endswith("…")
+    shown = [s for s in story.summary if s in text]
+    assert shown == list(story.summary[: len(shown)])
+    assert 0 < len(shown) < 30
 
 
-def test_one_huge_quote_is_cut_into_balanced_blockquotes() -> None:
+def test_one_huge_quote_is_cut_inside_its_blockquote() -> None:
     quote = Quote("&<" * 3000, 0, 6000, speaker="Lavrov", key=True)
     story = DigestStory("H", "https://a.example", (), quotes=(quote,))
 
-    messages = render_telegram_alert(story, limit=500)
+    (message,) = render_telegram_alert(story, limit=500)
 
-    assert all(utf16_len(m) <= 500 for m in messages)
-    assert all(parse_telegram_html(m) for m in messages)
-    text = "".join("".join(structure(m).text) for m in messages)
-    assert (text.count("&"), text.count("<")) == (3000, 3000)
+    assert utf16_len(message) <= 500
+    assert parse_telegram_html(message)
+    assert structure(message).tags == ["b", "a", "blockquote"]
+    assert message.endswith("…</blockquote>")
+
+
+def test_a_huge_headline_is_one_message_not_hundreds() -> None:
+    """A 0.2 MB title once became 52 messages for one alert, holding up the chat's others."""
+    story = DigestStory("Breaking " * 25_000, "https://a.example", (), summary=("Then more.",))
+
+    messages = render_telegram_alert(story)
+
+    assert len(messages) == 1
+    assert utf16_len(messages[0]) <= TELEGRAM_MESSAGE_LIMIT
+    assert parse_telegram_html(messages[0]).endswith("…")
 
 
 def test_emoji_count_twice_toward_the_limit() -> None:
     story = DigestStory("🇮🇳" * 600, "https://a.example", ())
 
-    messages = render_telegram_alert(story, limit=1000)
+    (message,) = render_telegram_alert(story, limit=1000)
 
-    assert all(utf16_len(m) <= 1000 for m in messages)
-    assert len(messages) >= 3  # 2,400 UTF-16 units of flags cannot fit two 1,000-unit messages
+    assert utf16_len(message) <= 1000
+    # 2,400 UTF-16 units of flags: cut at under half of them, never half an emoji.
+    assert 200 <= message.count("🇮🇳") < 250
 
 
 @pytest.fixture
@@ -258,7 +269,7 @@ def test_realistic_digest_reads_as_intended(india_russia: Digest) -> None:
         "— Sergey Lavrov, Russian Foreign Minister</blockquote>"
     ) in message
     assert "An unimportant aside" not in message  # only key quotes when some are marked
-    assert message.endswith("\n#IN #RU #diplomacy #energy_security")
+    assert message.endswith("\n#India #Russia #diplomacy #energy_security")
     assert "javascript" not in message
 
 
