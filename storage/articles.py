@@ -201,13 +201,7 @@ class ArticleRepository:
 
     async def replace_texts(self, paragraphs: Mapping[int, Sequence[str]]) -> None:
         """Replace the text of articles (a teaser by its page's text), by article id."""
-        async with self._db.transaction() as conn:
-            for article_id, text in paragraphs.items():
-                await conn.execute(
-                    articles.update()
-                    .where(articles.c.id == article_id)
-                    .values(paragraphs=list(text))
-                )
+        await self._update_each({i: {"paragraphs": list(text)} for i, text in paragraphs.items()})
 
     async def story_candidates(
         self,
@@ -245,12 +239,16 @@ class ArticleRepository:
 
     async def save_signatures(self, signatures: Mapping[int, StorySignature]) -> None:
         """Store story signatures computed after the fact, by article id."""
+        await self._update_each(
+            {i: {"story_signature": _signature_json(s)} for i, s in signatures.items()}
+        )
+
+    async def _update_each(self, values: Mapping[int, Mapping[str, Any]]) -> None:
+        """Set column values of articles, by article id, in one transaction."""
         async with self._db.transaction() as conn:
-            for article_id, signature in signatures.items():
+            for article_id, row in values.items():
                 await conn.execute(
-                    articles.update()
-                    .where(articles.c.id == article_id)
-                    .values(story_signature=_signature_json(signature))
+                    articles.update().where(articles.c.id == article_id).values(**row)
                 )
 
     async def unanalyzed(self, *, fetched_before: datetime, limit: int) -> list[Article]:
