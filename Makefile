@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.speed
 	$(BIN)/python -m benchmarks.telegram_fanout
 	$(BIN)/python -m benchmarks.webhook_memory
+	$(BIN)/python -m benchmarks.stories_quality
+	$(BIN)/python -m benchmarks.stories_speed 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     key_quotes: int = Field(3, ge=0, le=5)
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0)
     story_window_hours: int = Field(48, ge=1)
+    story_update_minutes: int = Field(
+        60, ge=0, description="least time between an instant alert and its update"
+    )
     digest_window_hours: int = Field(24, ge=1)
     digest_max_stories: int = Field(20, ge=1)
     retention_days: int = Field(30, ge=1, description="keep articles and sent messages this long")

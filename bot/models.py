@@ -94,12 +94,41 @@ class Tags:
 
 
 @dataclass(frozen=True, slots=True)
+class StorySignature:
+    """What story matching compares, computed once when an article is analyzed."""
+
+    # Stems of the headline and lead, heaviest first, and their weights (headline words, names
+    # and numbers weigh more).
+    terms: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+    # Countries and organizations the headline names first: who acts in the event.
+    agents: tuple[str, ...] = ()
+    # Every country and organization the headline and lead name.
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """What story matching needs to know about one article (and all it reads from storage)."""
+
+    article_id: int
+    feed_id: int
+    # When the event was reported: the published time, or when we fetched an undated item.
+    moment: datetime
+    fetched_at: datetime
+    countries: tuple[str, ...]
+    signature: StorySignature
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything the analysis step derives from one article."""
 
     summary: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
     tags: Tags = field(default_factory=Tags)
+    signature: StorySignature = field(default_factory=StorySignature)
 
     @property
     def key_quotes(self) -> tuple[Quote, ...]:
@@ -257,7 +286,11 @@ class DigestStory:
     themes: tuple[str, ...] = ()
     published: datetime | None = None
     story_id: int | None = None
+    # The reports this tells the chat of (for an update: only those new to the chat).
     article_ids: tuple[int, ...] = ()
+    # A story the chat already had, sent again because ``sources`` (only those) reported it
+    # since: rendered as "Update: <headline>" and "also reported by", without summary or quotes.
+    update: bool = False
 
 
 @dataclass(frozen=True, slots=True)

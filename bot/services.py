@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.pipeline.assign import StoryAssigner
 from bot.reader.fetcher import FeedFetcher
 from bot.reader.pagequeue import PageQueue
 from storage import ArticleRepository, ChatRepository, Database, FeedRepository, OutboxRepository
@@ -18,7 +19,8 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Storage repositories, the fetcher and its page queue, settings and a clock.
+    """Storage repositories, the fetcher and its page queue, the story assigner, settings and a
+    clock.
 
     Built in bot.service.app, which also closes the page queue.
     """
@@ -31,6 +33,7 @@ class Services:
     outbox: OutboxRepository
     fetcher: FeedFetcher
     pages: PageQueue
+    stories: StoryAssigner
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
@@ -42,11 +45,12 @@ class Services:
         *,
         clock: Callable[[], datetime] = utc_now,
     ) -> Services:
+        articles = ArticleRepository(db)
         return cls(
             settings=settings,
             db=db,
             feeds=FeedRepository(db),
-            articles=ArticleRepository(db),
+            articles=articles,
             chats=ChatRepository(db),
             outbox=OutboxRepository(db),
             fetcher=fetcher,
@@ -56,5 +60,6 @@ class Services:
                 per_feed=settings.per_host_concurrency,
                 per_host=settings.per_host_concurrency,
             ),
+            stories=StoryAssigner(articles, window=timedelta(hours=settings.story_window_hours)),
             clock=clock,
         )

@@ -70,7 +70,7 @@ articles = sa.Table(
     sa.Column("fetched_at", UTCDateTime(), nullable=False, index=True),
     sa.Column("paragraphs", sa.JSON, nullable=False),
     # Analysis results; NULL analyzed_at means not analyzed yet.
-    sa.Column("analyzed_at", UTCDateTime()),
+    sa.Column("analyzed_at", UTCDateTime(), index=True),
     sa.Column("summary", sa.JSON),
     sa.Column("quotes", sa.JSON),
     sa.Column("countries", sa.JSON),
@@ -79,6 +79,8 @@ articles = sa.Table(
     sa.Column("geopolitics", sa.Float),
     # Articles reporting the same event share the id of the story's first article.
     sa.Column("story_id", sa.Integer, index=True),
+    # What story matching compares (bot.models.StorySignature), computed once at analysis.
+    sa.Column("story_signature", sa.JSON(none_as_null=True)),
     sa.UniqueConstraint("feed_id", "dedup_key", name="uq_articles_feed_dedup"),
     # Story ids are article ids and outlive their articles in ``deliveries``: SQLite must
     # never hand a deleted article's id to a new one (PostgreSQL sequences never do).
@@ -121,7 +123,9 @@ follows = sa.Table(
     sa.Column("value", sa.String(256), primary_key=True),
 )
 
-# Which stories a chat has already been sent, so no digest repeats one.
+# What a chat has already been told: the stories it was sent (by story id) and every report of
+# them it was told of (by article id; story ids are the ids of their first articles), so no
+# digest repeats a story and only a report that came later makes an update.
 deliveries = sa.Table(
     "deliveries",
     metadata,

@@ -23,8 +23,8 @@ POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A freshly migrated database; the PostgreSQL run needs GEODIGEST_TEST_DATABASE_URL."""
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A database with no schema at all; the PostgreSQL one needs GEODIGEST_TEST_DATABASE_URL."""
     if request.param == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
     else:
@@ -35,11 +35,17 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         async with db.engine.begin() as conn:
             await conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             await conn.execute(sa.text("CREATE SCHEMA public"))
-    await db.migrate()
     try:
         yield db
     finally:
         await db.aclose()
+
+
+@pytest.fixture
+async def database(empty_database: Database) -> Database:
+    """A freshly migrated database, on SQLite and (when configured) on PostgreSQL."""
+    await empty_database.migrate()
+    return empty_database
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from bot.analysis.lexicon import (
     word_list,
 )
 from bot.analysis.sentences import Sentence, quote_units, split_sentences
+from bot.analysis.terms import stem
 
 # A word opens with a letter, a number with a digit (and ends with one). Written to open with
 # one character set, which lets ``re`` skip to the next token by itself; the lookbehinds pick
@@ -267,7 +268,7 @@ def _normalize(text: str) -> str:
 
 
 def _terms(text: str) -> list[str]:
-    """Content words, lower-cased, with a light plural/possessive stem."""
+    """Content words, lower-cased and stemmed."""
     return _lowered_terms(text.lower())
 
 
@@ -284,9 +285,7 @@ def _term(word: str) -> str:
     word = word.replace("’", "'").removesuffix("'s")
     if word in STOPWORDS or len(word) < 2:
         return ""
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    return stem(word)
 
 
 def _tfidf(documents: Sequence[list[str]]) -> list[dict[str, float]]:

@@ -1,15 +1,19 @@
 """Fan-out: scheduled digests and instant alerts, rendered per platform and queued.
 
 Reads storage, builds with ``bot.pipeline.digest``, renders through the chat's platform renderer
-and queues the result in the outbox, which marks the stories as had by the chat in the same
-transaction so no story is sent twice.
+and queues the result in the outbox, which records in the same transaction which stories and
+reports the chat was told of, so no story is sent twice. A report of a story the chat already
+had, from an outlet it was not told of, goes out once as an update: in the next digest, or as
+an instant alert no sooner than ``story_update_minutes`` after the last message about the story
+(reports arriving meanwhile join that one update).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.delivery.protocols import AlertRenderer, Renderer
@@ -25,10 +29,18 @@ DIGEST_TITLE = "Your world-affairs digest"
 DIGEST_CLAIM_LEASE = timedelta(minutes=10)
 
 
-async def _chat_digest(
+@dataclass(frozen=True, slots=True)
+class _ChatNews:
+    """A chat's digest, with when it was last told of each of the digest's stories."""
+
+    digest: Digest
+    last_told: Mapping[int, datetime]
+
+
+async def _chat_news(
     services: Services, chat: Chat, *, story_ids: Sequence[int] | None = None
-) -> Digest:
-    """The digest of stories this chat has not had yet, optionally limited to some stories."""
+) -> _ChatNews:
+    """The stories this chat has not had, and updates of those it had, optionally limited."""
     now = services.clock()
     candidates = await services.articles.undelivered_for_chat(
         chat.id,
@@ -40,8 +52,9 @@ async def _chat_digest(
         wanted &= set(story_ids)
     members = await services.articles.story_members(sorted(wanted))
     articles = [a for story in members.values() for a in story]
+    told = await services.articles.told(chat.id, sorted({*wanted, *(a.id for a in articles)}))
     feeds_by_id = await services.feeds.by_ids(sorted({a.feed_id for a in articles}))
-    return build_digest(
+    digest = build_digest(
         articles,
         feeds_by_id,
         follows=await services.chats.follows(chat.id),
@@ -50,11 +63,26 @@ async def _chat_digest(
         max_stories=services.settings.digest_max_stories,
         title=DIGEST_TITLE,
         settings=chat.settings,
+        told=told.keys(),
+        subscribed={feed.id for feed in await services.chats.subscriptions(chat.id)},
     )
+    last_told = {
+        story_id: max(told[i] for i in ids)
+        for story_id, story in members.items()
+        if (ids := [i for i in (story_id, *(a.id for a in story)) if i in told])
+    }
+    return _ChatNews(digest, last_told)
 
 
-def _story_ids(stories: Iterable[DigestStory]) -> list[int]:
-    return [s.story_id for s in stories if s.story_id is not None]
+def _claims(stories: Iterable[DigestStory]) -> list[int]:
+    """The story and report ids a message tells the chat of: all a new story's reports, and
+    only the reports an update adds."""
+    ids: set[int] = set()
+    for story in stories:
+        if story.story_id is not None and not story.update:
+            ids.add(story.story_id)
+        ids.update(story.article_ids)
+    return sorted(ids)
 
 
 async def queue_digest(services: Services, chat: Chat, *, render: Renderer) -> int:
@@ -62,14 +90,14 @@ async def queue_digest(services: Services, chat: Chat, *, render: Renderer) -> i
     # A second round only when another caller queued some of these stories meanwhile: the
     # digest is then rebuilt without them.
     for _ in range(2):
-        digest = await _chat_digest(services, chat)
+        digest = (await _chat_news(services, chat)).digest
         if not digest.stories:
             return 0
         if await services.outbox.enqueue(
             chat.id,
             list(render(digest)),
             now=services.clock(),
-            story_ids=_story_ids(digest.stories),
+            story_ids=_claims(digest.stories),
             link_previews=chat.settings.link_previews,
         ):
             return len(digest.stories)
@@ -155,15 +183,24 @@ async def _queue_alerts_for(
 async def _queue_alerts(
     services: Services, chat: Chat, story_ids: Sequence[int] | None, render: AlertRenderer
 ) -> int:
-    digest = await _chat_digest(services, chat, story_ids=story_ids)
+    news = await _chat_news(services, chat, story_ids=story_ids)
+    now = services.clock()
+    # An update waits until this long after the last message about its story, gathering the
+    # outlets that report it meanwhile into one message (the pending sweep sends it then).
+    quiet = timedelta(minutes=services.settings.story_update_minutes)
     queued = 0
     # Oldest first, so a chat reads alerts in the order the news broke.
-    for story in sorted(digest.stories, key=lambda s: s.published or EPOCH):
-        if story.story_id is not None and await services.outbox.enqueue(
+    for story in sorted(news.digest.stories, key=lambda s: s.published or EPOCH):
+        if story.story_id is None:
+            continue
+        last = news.last_told.get(story.story_id)
+        if story.update and last is not None and now - last < quiet:
+            continue
+        if await services.outbox.enqueue(
             chat.id,
             list(render(story)),
-            now=services.clock(),
-            story_ids=[story.story_id],
+            now=now,
+            story_ids=_claims([story]),
             link_previews=chat.settings.link_previews,
         ):
             queued += 1
@@ -171,5 +208,5 @@ async def _queue_alerts(
 
 
 async def waiting_stories(services: Services, chat: Chat) -> int:
-    """How many stories the chat's next digest would hold if it were sent now."""
-    return len((await _chat_digest(services, chat)).stories)
+    """How many stories (updates included) the chat's next digest would hold if sent now."""
+    return len((await _chat_news(services, chat)).digest.stories)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.analysis.analyze import analyze
-from bot.analysis.stories import StoryCandidate, match_story
 from bot.errors import FeedError
 from bot.models import Analysis, Article, Entry, Feed, FetchResult
 from bot.reader.bounds import bounded_paragraphs
@@ -27,9 +26,6 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 OnNewArticles = Callable[[Sequence[Article]], Awaitable[object]]
-
-# The lead of an article, for story matching: enough to name the event, cheap to compare.
-_LEAD_CHARS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +51,6 @@ class StoredEntries:
     completion: asyncio.Task[list[Article]] | None = None
 
 
-def _candidate(article: Article) -> StoryCandidate:
-    countries = article.analysis.tags.countries if article.analysis else ()
-    return StoryCandidate(
-        article_id=article.id,
-        feed_id=article.feed_id,
-        title=article.title,
-        lead=article.text[:_LEAD_CHARS],
-        countries=countries,
-        published=article.published or article.fetched_at,
-        story_id=article.story_id,
-    )
-
-
 def _analyze_safely(article: Article, services: Services) -> Analysis:
     settings = services.settings
     try:
@@ -85,31 +68,16 @@ def _analyze_safely(article: Article, services: Services) -> Analysis:
 
 
 async def analyze_articles(services: Services, articles: Sequence[Article]) -> list[Article]:
-    """Analyze articles, attach each to a story, store the results.
+    """Analyze articles, then attach each to a story and store the results.
 
     An article analyzed before (from its teaser, before its page came) keeps its story.
     """
-    if not articles:
-        return []
-    now = services.clock()
-    window = timedelta(hours=services.settings.story_window_hours)
-    recent = [_candidate(a) for a in await services.articles.analyzed_since(now - window)]
-    done: list[Article] = []
+    analyzed: list[Article] = []
     for article in articles:
-        analysis = _analyze_safely(article, services)
-        analyzed = replace(article, analysis=analysis)
-        candidate = _candidate(analyzed)
-        match = match_story(candidate, recent, window=window)
-        story_id = article.id if match is None else (match.story_id or match.article_id)
-        kept = await services.articles.save_analysis(
-            article.id, analysis, story_id=story_id, now=now
-        )
-        if kept is not None:  # None: deleted meanwhile (its feed was removed)
-            recent.append(replace(candidate, story_id=kept))
-            done.append(replace(analyzed, story_id=kept))
+        analyzed.append(replace(article, analysis=_analyze_safely(article, services)))
         # Analysis is CPU work: let the event loop serve chats between articles.
         await asyncio.sleep(0)
-    return done
+    return await services.stories.assign(analyzed, now=services.clock())
 
 
 def _within_retention(services: Services, entries: Sequence[Entry]) -> list[Entry]:

@@ -108,12 +108,13 @@ def _source_pieces(story: DigestStory) -> list[_Piece]:
     sources = [s for s in story.sources if _clean(s.name)]
     if not sources:
         return []
-    if len(sources) == 1:
+    if len(sources) == 1 and not story.update:
         return [
             _Piece("\n", "via ", "<i>", "</i>"),
             _link("", _clean(sources[0].name), sources[0].url),
         ]
-    pieces = [_Piece("\n", f"Reported by {len(sources)} outlets:", "<i>", "</i>")]
+    label = "Also reported by" if story.update else f"Reported by {len(sources)} outlets:"
+    pieces = [_Piece("\n", label, "<i>", "</i>")]
     for index, source in enumerate(sources[:MAX_SOURCE_LINKS]):
         pieces.append(_link(" " if index == 0 else ", ", _clean(source.name), source.url))
     if len(sources) > MAX_SOURCE_LINKS:
@@ -124,6 +125,9 @@ def _source_pieces(story: DigestStory) -> list[_Piece]:
 def _story_pieces(story: DigestStory) -> list[_Piece]:
     headline = _clean(story.headline) or _clean(story.url) or "Untitled story"
     pieces = [_link("", headline, story.url, bold=True), *_source_pieces(story)]
+    if story.update:
+        # The chat had this story: only who else reported it since is news.
+        return [_Piece("", "Update: ", "<b>", "</b>"), *pieces]
     sentences = [s for s in map(_clean, story.summary) if s]
     pieces += [_Piece("\n" if i == 0 else " ", s) for i, s in enumerate(sentences)]
     pieces += [p for p in map(_quote_piece, _chosen_quotes(story.quotes)) if p is not None]
@@ -229,8 +233,11 @@ class _Packer:
 
 
 def _header(digest: Digest) -> list[_Piece]:
-    count = len(digest.stories)
+    updates = sum(story.update for story in digest.stories)
+    count = len(digest.stories) - updates
     line = f"{count} {'story' if count == 1 else 'stories'}"
+    if updates:
+        line += f" · {updates} {'update' if updates == 1 else 'updates'}"
     if digest.generated_at is not None:
         line = f"{_format_date(digest.generated_at)} · {line}"
     title = _clean(digest.title)

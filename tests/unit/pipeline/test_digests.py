@@ -39,6 +39,7 @@ from bot.reader.fetcher import FeedFetcher
 from bot.services import Services
 from handlers.telegram.platform import render_alert, render_digest
 from storage import Database
+from tests.fakes.clock import Clock
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ALL_PLATFORMS = tuple(Platform)
@@ -275,20 +276,67 @@ def test_a_story_matches_when_any_of_its_reports_matches() -> None:
     ]
 
 
+def test_an_outlet_with_two_feeds_counts_once() -> None:
+    bbc_world = replace(article(1, feed_id=4, hours_ago=3), url="https://www.bbc.co.uk/news/1")
+    bbc_europe = replace(
+        article(2, feed_id=5, story_id=1, hours_ago=2), url="https://www.bbc.com/news/2"
+    )
+    older_pair = [
+        article(3, feed_id=1, hours_ago=9, title="Two outlets"),
+        article(4, feed_id=2, story_id=3, hours_ago=8),
+    ]
+    digest = build_digest(
+        [bbc_world, bbc_europe, *older_pair], FEEDS, follows=[], now=NOW, max_stories=5, title="t"
+    )
+    assert [s.headline for s in digest.stories] == ["Two outlets", "Headline 1"]
+    assert [s.name for s in digest.stories[1].sources] == ["Outlet 4"]
+
+
+def test_the_chats_own_outlets_lead_and_are_named_first() -> None:
+    reports = [
+        article(10, feed_id=1, hours_ago=5, title="First to report"),
+        article(11, feed_id=2, story_id=10, hours_ago=4, title="Second"),
+        article(12, feed_id=3, story_id=10, hours_ago=3, title="The chat's outlet"),
+    ]
+    options = {"follows": [], "now": NOW, "max_stories": 5, "title": "t"}
+    [story] = build_digest(reports, FEEDS, subscribed={3}, **options).stories  # type: ignore[arg-type]
+    assert story.headline == "The chat's outlet"
+    assert [s.name for s in story.sources] == ["Outlet 3", "Outlet 1", "Outlet 2"]
+
+
+def test_a_story_the_chat_had_comes_back_as_an_update_naming_only_new_outlets() -> None:
+    reports = [
+        article(10, feed_id=1, hours_ago=5, title="First to report"),
+        article(11, feed_id=2, story_id=10, hours_ago=4),
+        article(12, feed_id=3, story_id=10, hours_ago=1),
+        article(13, feed_id=3, story_id=10, hours_ago=1),
+        article(20, feed_id=4, hours_ago=2, title="New story"),
+    ]
+    digest = build_digest(
+        reports, FEEDS, follows=[], now=NOW, max_stories=5, title="t", told={10, 11}
+    )
+    new, update = digest.stories
+    assert (new.headline, new.update) == ("New story", False)
+    assert (update.headline, update.update) == ("First to report", True)
+    assert [s.name for s in update.sources] == ["Outlet 3"]
+    assert update.article_ids == (12, 13)
+    assert update.summary == ()
+
+
+def test_a_later_report_from_an_outlet_the_chat_saw_makes_no_update() -> None:
+    reports = [
+        article(10, feed_id=1, hours_ago=5),
+        article(11, feed_id=1, story_id=10, hours_ago=1),
+    ]
+    assert digest_of(reports, told={10}) == []
+
+
 def test_without_follows_every_story_gets_through() -> None:
     articles = [article(1, countries=("IN",)), article(2, countries=("FR",), hours_ago=2)]
     assert digest_of(articles) == ["Headline 1", "Headline 2"]
 
 
 # -- queueing (real database) -----------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

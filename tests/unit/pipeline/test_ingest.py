@@ -86,16 +86,16 @@ async def test_articles_left_unanalyzed_are_analyzed_by_the_next_cycle(
     items = [_item(feed_server, n, published=fixed_clock) for n in range(2)]
     url = feed_server.serve("/rss", rss_feed("World", items))
     feed = await services.feeds.add(url, now=fixed_clock)
-    real_save = services.articles.save_analysis
+    real_save = services.articles.save_analyses
 
     async def database_fails(*args: object, **kwargs: object) -> None:
         raise OSError("connection reset")
 
     # Stored, then the database fails before any analysis is saved.
-    monkeypatch.setattr(services.articles, "save_analysis", database_fails)
+    monkeypatch.setattr(services.articles, "save_analyses", database_fails)
     first = await poll_due(services)
     assert first.errors == 1
-    monkeypatch.setattr(services.articles, "save_analysis", real_save)
+    monkeypatch.setattr(services.articles, "save_analyses", real_save)
     later = fixed_clock + timedelta(days=1)
     services.clock = lambda: later
     # Stored a moment ago by a /subscribe still analyzing it: not this cycle's business.

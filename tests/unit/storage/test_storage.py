@@ -218,10 +218,20 @@ async def test_delivered_stories_are_not_offered_again(database: Database, now: 
     for article in stored:
         await articles.save_analysis(article.id, relevant, story_id=stored[0].id, now=now)
     since = now - timedelta(hours=24)
-    offered = await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5)
-    assert [a.dedup_key for a in offered] == ["a", "b"]
+
+    async def offered() -> list[str]:
+        undelivered = await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5)
+        return [a.dedup_key for a in undelivered]
+
+    assert await offered() == ["a", "b"]
     await outbox.enqueue(chat.id, [Rendered("digest")], now=now, story_ids=[stored[0].id])
-    assert await articles.undelivered_for_chat(chat.id, since=since, min_relevance=0.5) == []
+    # Told of the story through its first report only: the second may still make an update.
+    assert await offered() == ["b"]
+    later = now + timedelta(hours=1)
+    await outbox.enqueue(chat.id, [Rendered("update")], now=later, story_ids=[stored[1].id])
+    assert await offered() == []
+    told = await articles.told(chat.id, [a.id for a in stored])
+    assert told == {stored[0].id: now, stored[1].id: later}
     members = await articles.story_members([stored[0].id])
     assert [a.dedup_key for a in members[stored[0].id]] == ["a", "b"]
 

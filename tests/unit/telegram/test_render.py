@@ -302,3 +302,21 @@ def test_empty_digest_tells_the_user_what_to_do() -> None:
 def test_limit_too_small_for_any_story_is_refused() -> None:
     with pytest.raises(ValueError, match="limit"):
         render_telegram_alert(_story(1), limit=10)
+
+
+def test_an_update_names_only_who_else_reported_the_story() -> None:
+    update = DigestStory(
+        headline="EU adopts sanctions package",
+        url="https://wire.example/eu",
+        sources=(SourceLink("Daily", "https://daily.example/1"),),
+        summary=("Never repeated.",),
+        update=True,
+    )
+    [alert] = render_telegram_alert(update)
+    assert alert == (
+        '<b>Update: </b><b><a href="https://wire.example/eu">EU adopts sanctions package</a></b>'
+        '\n<i>Also reported by</i> <a href="https://daily.example/1">Daily</a>'
+    )
+    new = DigestStory(headline="New", url="https://x.example/1", sources=())
+    [digest] = render_telegram_html(Digest(title="Daily", stories=(new, update)))
+    assert "<i>1 story · 1 update</i>" in digest
