@@ -50,7 +50,12 @@ async def database(empty_database: Database) -> Database:
 
 @pytest.fixture
 def now() -> datetime:
-    return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    """The moment the test starts, frozen: the clock tests inject into the code under test.
+
+    Taken from the real clock, so that feed items dated relative to it (tests/fakes/documents)
+    are recent for the code under test and for a ``geodigest`` subprocess alike, on any day.
+    """
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -83,9 +88,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def services(database: Database, settings: Settings) -> AsyncIterator[Services]:
-    """Repositories on the ``database`` fixture plus a real feed fetcher."""
+async def services(
+    database: Database, settings: Settings, now: datetime
+) -> AsyncIterator[Services]:
+    """Repositories on the ``database`` fixture plus a real feed fetcher, on the clock ``now``."""
     async with FeedFetcher(settings) as fetcher:
-        services = Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher, clock=lambda: now)
         yield services
         await services.pages.aclose()

@@ -18,6 +18,7 @@ from bot.models import OutboxState, Platform, Rendered
 from bot.service import runtime
 from bot.service.app import open_services
 from bot.service.runtime import run_service
+from tests.fakes.clock import clock_env
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.raw_http import free_port, health_status
@@ -48,6 +49,7 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
         "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
         "GEODIGEST_ALLOW_PRIVATE_URLS": "true",
         "GEODIGEST_HTTP_PORT": str(port),
+        **clock_env(),
     }
     add = await asyncio.create_subprocess_exec(
         sys.executable,
