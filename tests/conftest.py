@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings
 from bot.reader.fetcher import FeedFetcher
@@ -17,6 +18,11 @@ from storage.db import Database
 from tests.paths import FIXTURES
 
 pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.slack_api", "tests.fakes.telegram_api"]
+
+# No time limit per generated example: on a loaded machine Hypothesis's default 200 ms deadline
+# fails tests for being slow, and speed is measured in benchmarks/, not in tests.
+hypothesis_settings.register_profile("geodigest", deadline=None)
+hypothesis_settings.load_profile("geodigest")
 
 
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
