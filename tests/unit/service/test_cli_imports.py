@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+from tests.paths import FIXTURES
+
 # Each takes a noticeable part of a second to import; none is needed to parse arguments.
 HEAVY = ("sqlalchemy", "telegram", "trafilatura", "pydantic", "httpx", "bot.analysis", "storage")
 
@@ -35,3 +37,17 @@ def test_help_leaves_the_service_unloaded() -> None:
     )
     loaded = _loaded_after(code)
     assert {name for name in HEAVY if name in loaded} == set()
+
+
+def test_previewing_a_file_loads_no_storage_http_client_or_chat_sdk() -> None:
+    page = FIXTURES / "rt-india-russia-page.txt"
+    code = (
+        "from bot.service.cli import app\n"
+        "try:\n"
+        f"    app(['preview', {str(page)!r}, '--json'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+    )
+    loaded = _loaded_after(code)
+    assert "bot.analysis" in loaded  # the preview did run
+    assert {"sqlalchemy", "storage", "httpx", "telegram"} & loaded == set()
