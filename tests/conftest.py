@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 
 from bot.config import Settings
 from bot.reader.fetcher import FeedFetcher
@@ -17,6 +18,11 @@ from storage.db import Database
 from tests.paths import FIXTURES
 
 pytest_plugins = ["tests.fakes.feed_server", "tests.fakes.slack_api", "tests.fakes.telegram_api"]
+
+# No time limit per generated example: on a loaded machine Hypothesis's default 200 ms deadline
+# fails tests for being slow, and speed is measured in benchmarks/, not in tests.
+hypothesis_settings.register_profile("geodigest", deadline=None)
+hypothesis_settings.load_profile("geodigest")
 
 
 POSTGRES_ENV = "GEODIGEST_TEST_DATABASE_URL"
@@ -50,7 +56,12 @@ async def database(empty_database: Database) -> Database:
 
 @pytest.fixture
 def now() -> datetime:
-    return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    """The moment the test starts, frozen: the clock tests inject into the code under test.
+
+    Taken from the real clock, so that feed items dated relative to it (tests/fakes/documents)
+    are recent for the code under test and for a ``geodigest`` subprocess alike, on any day.
+    """
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
@@ -83,9 +94,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def services(database: Database, settings: Settings) -> AsyncIterator[Services]:
-    """Repositories on the ``database`` fixture plus a real feed fetcher."""
+async def services(
+    database: Database, settings: Settings, now: datetime
+) -> AsyncIterator[Services]:
+    """Repositories on the ``database`` fixture plus a real feed fetcher, on the clock ``now``."""
     async with FeedFetcher(settings) as fetcher:
-        services = Services.from_database(settings, database, fetcher)
+        services = Services.from_database(settings, database, fetcher, clock=lambda: now)
         yield services
         await services.pages.aclose()

@@ -13,7 +13,6 @@ from bot.errors import FeedError
 from bot.models import PARAGRAPH_SEPARATOR, Entry, FetchResult
 from bot.reader.extract import article_paragraphs, clean_plain_text, extract_html
 from bot.reader.feedparse import parse_feed
-from bot.reader.fetcher import FeedFetcher
 from bot.reader.localfile import decode_text, read_local_file, refuse_binary
 
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
@@ -102,6 +101,9 @@ def preview_file(path: Path, settings: Settings) -> dict[str, Any]:
 
 async def preview_url(url: str, settings: Settings) -> dict[str, Any]:
     """Preview a URL: a feed (with each item's full text) or an article page."""
+    # Imported here: the HTTP client is a tenth of a second that previewing a file never needs.
+    from bot.reader.fetcher import FeedFetcher
+
     async with FeedFetcher(settings) as fetcher:
         final_url, body, content_type = await fetcher.fetch_page(url)
         try:

@@ -1,34 +1,27 @@
-"""The ``geodigest`` command line (Typer): run, poll, preview, feeds, sources."""
+"""The ``geodigest`` command line (Typer): run, poll, preview, feeds, sources.
+
+Each command imports what it needs when it runs: the service (SQLAlchemy, the chat SDKs, the
+analysis lexicons) takes a second to import, which ``--help`` or a one-page ``preview`` should
+not pay for.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from bot.config import Settings, describe_settings_error
 from bot.errors import GeodigestError
-from bot.pipeline.feeds import feed_address, find_feed
-from bot.pipeline.ingest import add_feed
-from bot.pipeline.poller import PollOutcome, poll_due
-from bot.pipeline.preview import preview_file, preview_url
-from bot.reader.catalog import load_catalog
-from bot.reader.localfile import read_local_file
-from bot.reader.opml import parse_opml, render_opml
-from bot.service.app import open_services
-from bot.service.logs import configure_logging
-from bot.service.runtime import run_until_signalled
-from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services import Services
 
 app = typer.Typer(help="geodigest: world-affairs news feeds in, short digests out.")
 feeds_app = typer.Typer(help="Manage the feeds geodigest polls.")
@@ -46,6 +39,11 @@ def _fail(message: object) -> NoReturn:
 
 
 def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.config import Settings, describe_settings_error
+    from bot.service.logs import configure_logging
+
     try:
         settings = Settings()
     except ValidationError as error:
@@ -56,6 +54,8 @@ def _settings() -> Settings:
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine; a GeodigestError becomes a one-line message and exit status 1."""
+    import asyncio
+
     try:
         return asyncio.run(coroutine)
     except GeodigestError as error:
@@ -65,6 +65,8 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 @app.command()
 def run() -> None:
     """Run the service: poll feeds, build digests, talk to the chat platforms."""
+    from bot.service.runtime import run_until_signalled
+
     _run(run_until_signalled(_settings()))
 
 
@@ -78,12 +80,19 @@ def poll(
     """Poll the feeds that are due (with --once: one cycle, then print a summary)."""
     settings = _settings()
     if not once:
+        from bot.service.runtime import run_until_signalled
+
         _run(run_until_signalled(settings, chats=False))
         return
     _run(_poll_once(settings, everything=everything))
 
 
 async def _poll_once(settings: Settings, *, everything: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.pipeline.poller import PollOutcome, poll_due
+    from bot.service.app import open_services
+
     async with open_services(settings) as services:
         if everything:
             await services.feeds.make_all_due(services.clock())
@@ -128,6 +137,8 @@ def preview(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Run the article pipeline on one page or feed without storing anything."""
+    from bot.pipeline.preview import preview_file, preview_url
+
     settings = _settings()
     if target.startswith(("http://", "https://")):
         result = _run(preview_url(target, settings))
@@ -157,6 +168,8 @@ def _print_article(item: dict[str, Any]) -> None:
 
 def _feed_url(name_or_url: str) -> str:
     """The feed URL of a catalog name or a web address (https:// added when missing)."""
+    from bot.pipeline.feeds import feed_address
+
     url = feed_address(name_or_url)
     if url is None:
         # Most likely a mistyped catalog name.
@@ -174,6 +187,9 @@ def feeds_add(url: Annotated[str, typer.Argument(help="Feed URL or catalog name.
 
 
 async def _feeds_add(settings: Settings, name_or_url: str) -> None:
+    from bot.pipeline.ingest import add_feed
+    from bot.service.app import open_services
+
     url = _feed_url(name_or_url)
     async with open_services(settings) as services:
         added = await add_feed(services, url)
@@ -199,6 +215,8 @@ def feeds_remove(url: Annotated[str, typer.Argument(help="Feed URL, catalog name
 
 async def _find_feed(services: Services, key: str) -> int:
     """The feed's id, from the id `feeds list` shows, its URL, catalog name or title."""
+    from bot.pipeline.feeds import find_feed
+
     feed = find_feed({f.id: f for f in await services.feeds.all()}, key)
     if feed is None:
         raise GeodigestError(f"no feed {key!r}; see `geodigest feeds list`")
@@ -206,6 +224,8 @@ async def _find_feed(services: Services, key: str) -> int:
 
 
 async def _feeds_remove(settings: Settings, key: str) -> None:
+    from bot.service.app import open_services
+
     async with open_services(settings) as services:
         await services.feeds.remove(await _find_feed(services, key))
     console.print(f"removed {key}", highlight=False)
@@ -218,6 +238,8 @@ def feeds_enable(url: Annotated[str, typer.Argument(help="Feed URL or id.")]) ->
 
 
 async def _feeds_enable(settings: Settings, key: str) -> None:
+    from bot.service.app import open_services
+
     async with open_services(settings) as services:
         await services.feeds.enable(await _find_feed(services, key), now=services.clock())
     console.print(f"enabled {key}", highlight=False)
@@ -230,6 +252,10 @@ def feeds_list() -> None:
 
 
 async def _feeds_list(settings: Settings) -> None:
+    from rich.table import Table
+
+    from bot.service.app import open_services
+
     async with open_services(settings) as services:
         feeds = await services.feeds.all()
     table = Table("id", "title", "url", "state")
@@ -250,6 +276,8 @@ async def _feeds_list(settings: Settings) -> None:
 def feeds_import(path: Annotated[Path, typer.Argument(help="An OPML file.")]) -> None:
     """Add every feed of an OPML file (each validated; failures are listed, and only fatal
     when every feed fails)."""
+    from bot.reader.localfile import read_local_file
+
     settings = _settings()
     try:
         opml = read_local_file(path, max_bytes=settings.max_body_bytes)
@@ -259,6 +287,10 @@ def feeds_import(path: Annotated[Path, typer.Argument(help="An OPML file.")]) ->
 
 
 async def _feeds_import(settings: Settings, opml: bytes) -> None:
+    from bot.pipeline.ingest import add_feed
+    from bot.reader.opml import parse_opml
+    from bot.service.app import open_services
+
     outlines = parse_opml(opml)
     if not outlines:
         raise GeodigestError("the OPML file lists no feeds (no outline has an xmlUrl)")
@@ -289,6 +321,9 @@ def feeds_export() -> None:
 
 
 async def _feeds_export(settings: Settings) -> None:
+    from bot.reader.opml import render_opml
+    from bot.service.app import open_services
+
     async with open_services(settings) as services:
         feeds = await services.feeds.all()
     typer.echo(render_opml(feeds))
@@ -297,6 +332,10 @@ async def _feeds_export(settings: Settings) -> None:
 @app.command()
 def sources() -> None:
     """List the built-in catalog of sources, usable by name."""
+    from rich.table import Table
+
+    from bot.reader.catalog import load_catalog
+
     table = Table("name", "title", "kind", "language", "url")
     for source in load_catalog():
         table.add_row(source.name, source.title, source.kind, source.language, source.url)

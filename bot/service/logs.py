@@ -135,3 +135,5 @@ def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> No
     root.setLevel(level.upper())
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Alembic names each of its plugins at INFO when first imported, which commands do lazily.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

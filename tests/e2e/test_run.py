@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from bot.config import Settings
@@ -18,6 +19,7 @@ from bot.models import OutboxState, Platform, Rendered
 from bot.service import runtime
 from bot.service.app import open_services
 from bot.service.runtime import run_service
+from tests.fakes.clock import clock_env
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.raw_http import free_port, health_status
@@ -36,6 +38,18 @@ PARAGRAPHS = (
 )
 
 
+POLLED = "geodigest_feeds_polled_total"
+
+
+def _sample(metrics: str, name: str, **labels: str) -> float:
+    """The value of one sample of a /metrics page; 0 when the sample is not there yet."""
+    for family in text_string_to_metric_families(metrics):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
 async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
@@ -43,24 +57,18 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
         "/rss", rss_feed("World", [Item("Talks", feed_server.url("/a"), "g", PARAGRAPHS)])
     )
     port = free_port()
+    database_url = f"sqlite:///{tmp_path / 'run.db'}"
     env = {
         "PATH": os.environ.get("PATH", ""),
-        "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "GEODIGEST_DATABASE_URL": database_url,
         "GEODIGEST_ALLOW_PRIVATE_URLS": "true",
         "GEODIGEST_HTTP_PORT": str(port),
+        **clock_env(),
     }
-    add = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "feeds",
-        "add",
-        url,
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-    )
-    assert await add.wait() == 0
+    # Stored without the first fetch `feeds add` makes, so the service has a due feed to poll.
+    stored = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    async with open_services(stored) as services:
+        await services.feeds.add(url, now=services.clock())
     service = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -75,8 +83,16 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
         await wait_for(lambda: health_status(port), timeout=30)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             assert (await client.get("/healthz")).status_code == 200
-            metrics = (await client.get("/metrics")).text
-            assert "geodigest_feeds_polled" in metrics
+
+            async def polled() -> str:
+                metrics = (await client.get("/metrics")).text
+                return metrics if _sample(metrics, POLLED, result="ok") else ""
+
+            metrics = await wait_for(polled, timeout=30)
+            assert _sample(metrics, POLLED, result="ok") == 1
+            assert _sample(metrics, POLLED, result="error") == 0
+            assert _sample(metrics, "geodigest_articles_new_total") == 1
+            assert len(feed_server.requests_to("/rss")) == 1
     finally:
         service.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(service.communicate(), 30)

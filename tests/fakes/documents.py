@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
 
+def an_hour_ago() -> datetime:
+    """An hour before now on the real clock: recent by every window the code applies."""
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Item:
+    """One feed item; undated items in tests are published an hour before the test runs."""
+
     title: str
     link: str
     guid: str = ""
     paragraphs: Sequence[str] = ()
-    published: datetime = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    published: datetime = field(default_factory=an_hour_ago)
     author: str = ""
 
 

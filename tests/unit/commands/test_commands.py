@@ -112,11 +112,13 @@ def world_feed(server: FeedServer, path: str = "/world.xml", title: str = "Daily
                 "India and Russia agreed on Tuesday to expand crude oil trade, foreign "
                 "ministers of both countries said after talks in New Delhi.",
             ],
+            published=NOW - timedelta(hours=1),
         ),
         Item(
             title="UN Security Council meets on Sudan ceasefire",
             link="https://news.example/sudan-ceasefire",
             paragraphs=["The UN Security Council met on Sudan as fighting continued."],
+            published=NOW - timedelta(hours=1),
         ),
     ]
     return server.serve(path, rss_feed(title, items))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.service.app import open_services
+from tests.fakes.clock import clock_env
 from tests.fakes.documents import Item, rss_feed
 from tests.fakes.feed_server import FeedServer, Reply
 from tests.paths import FIXTURES
@@ -29,6 +30,7 @@ async def geodigest(tmp_path: Path, *args: str) -> tuple[int, str, str]:
         "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "GEODIGEST_ALLOW_PRIVATE_URLS": "true",
         "GEODIGEST_FETCH_ARTICLE_BELOW_WORDS": "0",
+        **clock_env(),
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -85,6 +87,7 @@ async def test_feeds_add_refuses_private_addresses_by_default(tmp_path: Path) ->
         env={
             "PATH": os.environ.get("PATH", ""),
             "GEODIGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+            **clock_env(),
         },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

@@ -253,10 +253,11 @@ async def test_old_articles_and_finished_messages_are_pruned(
     assert await outbox.get(pending) is not None
 
 
-async def test_concurrent_instances_never_claim_the_same_work(
+async def test_two_engines_claiming_at_once_never_claim_the_same_work(
     database: Database, now: datetime
 ) -> None:
-    """Two processes sharing one database: every feed and message is claimed exactly once."""
+    """Two engines on one database, claiming concurrently from one event loop (as two instances
+    would, minus the separate processes): every feed and message is claimed exactly once."""
     feeds, chats, outbox = (
         FeedRepository(database),
         ChatRepository(database),
