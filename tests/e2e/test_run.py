@@ -39,6 +39,7 @@ PARAGRAPHS = (
 
 
 POLLED = "geodigest_feeds_polled_total"
+NEW = "geodigest_articles_new_total"
 
 
 def _sample(metrics: str, name: str, **labels: str) -> float:
@@ -85,13 +86,15 @@ async def test_run_serves_health_and_metrics_polls_and_stops_on_sigterm(
             assert (await client.get("/healthz")).status_code == 200
 
             async def polled() -> str:
+                # The article is counted once its teaser is completed, after the poll itself.
                 metrics = (await client.get("/metrics")).text
-                return metrics if _sample(metrics, POLLED, result="ok") else ""
+                done = _sample(metrics, POLLED, result="ok") and _sample(metrics, NEW)
+                return metrics if done else ""
 
             metrics = await wait_for(polled, timeout=30)
             assert _sample(metrics, POLLED, result="ok") == 1
             assert _sample(metrics, POLLED, result="error") == 0
-            assert _sample(metrics, "geodigest_articles_new_total") == 1
+            assert _sample(metrics, NEW) == 1
             assert len(feed_server.requests_to("/rss")) == 1
     finally:
         service.send_signal(signal.SIGTERM)

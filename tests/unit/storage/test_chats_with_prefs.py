@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.models import Follow, FollowKind, Platform
 from storage import ChatRepository, Database, FeedRepository
@@ -19,7 +19,7 @@ async def test_chats_come_with_their_feeds_in_order_and_their_follows(
     second = await feeds.add("https://b.example/rss", now=now, title="B")
     first = await feeds.add("https://a.example/rss", now=now, title="A")
     await chats.subscribe(news.id, second.id, now=now)
-    await chats.subscribe(news.id, first.id, now=now.replace(minute=1))
+    await chats.subscribe(news.id, first.id, now=now + timedelta(minutes=1))
     await chats.follow(news.id, Follow(FollowKind.COUNTRY, "IN"))
 
     found = await chats.chats_with_prefs(Platform.SLACK, ["C2", "C1", "C9", "C1"])
