@@ -5,9 +5,10 @@
 A person reads each page through ``geodigest preview`` and writes one JSON object a line, with
 no page text: ``url``, ``outlet``, ``world_affairs`` (bool: is the page world affairs?),
 ``summary_score`` (1-5), ``quotes`` (one ``{"speaker_ok": bool, "role_ok": bool or null}`` per
-quote shown; ``role_ok`` null when the article gives no role), ``tags_ok``, ``relevance_ok``
-(bools) and ``note``. This prints speaker and role accuracy, the mean summary score, tag and
-relevance agreement, and whether the set has the pages and outlets the check asks for.
+quote found; ``role_ok`` null when the article gives no role; optional ``"key": true`` on the key
+quotes, the ones a digest shows), ``tags_ok``, ``relevance_ok`` (bools) and ``note``. This prints
+speaker accuracy (on all quotes and on key quotes), role accuracy, the mean summary score, tag
+and relevance agreement, and whether the set has the pages and outlets the check asks for.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class JudgementError(ValueError):
 class QuoteJudgement:
     speaker_ok: bool
     role_ok: bool | None
+    key: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,9 @@ def parse_judgement(row: dict[str, Any]) -> Judgement:
             raise JudgementError(f"summary_score must be 1 to 5, not {score!r}")
         quotes = tuple(
             QuoteJudgement(
-                bool(q["speaker_ok"]), None if q.get("role_ok") is None else q["role_ok"]
+                bool(q["speaker_ok"]),
+                None if q.get("role_ok") is None else q["role_ok"],
+                key=bool(q.get("key", False)),
             )
             for q in row.get("quotes", [])
         )
@@ -99,6 +103,7 @@ def _share(flags: Iterable[bool]) -> float | None:
 def figures(judgements: Sequence[Judgement]) -> dict[str, float | None]:
     """Speaker and role accuracy, mean summary score, tag and relevance agreement."""
     quotes = [quote for judgement in judgements for quote in judgement.quotes]
+    key_quotes = [quote for quote in quotes if quote.key]
     world = [j for j in judgements if j.world_affairs]
     return {
         "pages": float(len(judgements)),
@@ -107,6 +112,8 @@ def figures(judgements: Sequence[Judgement]) -> dict[str, float | None]:
         "outlets (world affairs)": float(len({j.outlet for j in world})),
         "quotes judged": float(len(quotes)),
         "speaker accuracy": _share(q.speaker_ok for q in quotes),
+        "key quotes judged": float(len(key_quotes)),
+        "speaker accuracy, key": _share(q.speaker_ok for q in key_quotes),
         "role accuracy": _share(q.role_ok for q in quotes if q.role_ok is not None),
         "mean summary score": (statistics.mean(j.summary_score for j in world) if world else None),
         "tag agreement": _share(j.tags_ok for j in judgements),
@@ -133,7 +140,7 @@ def shortfalls(numbers: dict[str, float | None]) -> list[str]:
 
 
 _COUNTS = frozenset(["pages", "world-affairs pages", "other pages", "outlets (world affairs)",
-                     "quotes judged"])  # fmt: skip
+                     "quotes judged", "key quotes judged"])  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,6 +59,28 @@ def test_figures_count_quotes_pages_and_outlets(tmp_path: Path) -> None:
     assert numbers["relevance agreement"] == pytest.approx(2 / 3)
 
 
+def test_key_quotes_the_digest_shows_have_their_own_speaker_accuracy(tmp_path: Path) -> None:
+    rows = [
+        judgement(
+            "wire",
+            quotes=[
+                {"speaker_ok": True, "role_ok": True, "key": True},
+                {"speaker_ok": False, "role_ok": None, "key": True},
+                {"speaker_ok": False, "role_ok": None},
+                {"speaker_ok": False, "role_ok": False},
+            ],
+        ),
+        judgement("paper", quotes=[{"speaker_ok": True, "role_ok": None, "key": True}]),
+    ]
+
+    numbers = figures(load_judgements(write(tmp_path / "check.jsonl", rows)))
+
+    assert numbers["quotes judged"] == 5
+    assert numbers["speaker accuracy"] == pytest.approx(2 / 5)
+    assert numbers["key quotes judged"] == 3
+    assert numbers["speaker accuracy, key"] == pytest.approx(2 / 3)
+
+
 def test_a_small_set_is_told_what_it_lacks(tmp_path: Path) -> None:
     numbers = figures(load_judgements(write(tmp_path / "check.jsonl", [judgement("wire")])))
 
