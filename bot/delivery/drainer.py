@@ -140,8 +140,13 @@ class OutboxDrainer:
         return cls(services.outbox, services.chats, outlets, clock=services.clock, **options)
 
     def serve(self, outlet: Outlet) -> None:
-        """Send this platform's messages from now on (once it has connected)."""
+        """Send this platform's messages from now on (once it has connected).
+
+        Connecting asked the platform whether it accepts the bot, so a pause after an earlier
+        refusal (``PlatformUnavailable``) ends here rather than when it would have run out.
+        """
         self._outlets[outlet.platform] = outlet
+        self._refusals.accepted(outlet.platform)
 
     def stop_serving(self, platform: Platform) -> None:
         """Leave this platform's messages in the outbox (it is shutting down)."""
