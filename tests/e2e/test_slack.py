@@ -22,7 +22,7 @@ from bot.service.web import WebServer
 from bot.services import Services
 from handlers.slack.platform import SlackPlatform
 from storage import Database
-from tests.fakes.documents import ARTICLE, HEADLINE, Item, rss_feed
+from tests.fakes.documents import HEADLINE, world_news_feed
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, blocks_text
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackCaller
@@ -38,14 +38,8 @@ DM = "D0READER"
 
 
 def serve_world_news(server: FeedServer) -> str:
-    item = Item(
-        title=HEADLINE,
-        link=server.url("/2026/india-russia-oil"),
-        paragraphs=ARTICLE,
-        published=NOW - timedelta(hours=2),
-        author="Priya Menon",
-    )
-    return server.serve("/world.xml", rss_feed("Daily World", [item]))
+    link = server.url("/2026/india-russia-oil")
+    return server.serve("/world.xml", world_news_feed(link, NOW - timedelta(hours=2)))
 
 
 @pytest.fixture
