@@ -13,7 +13,7 @@ instead of holding a lease. (A chat SDK's own limiter would block the caller per
 One drainer serves every platform this process has connected (``serve``): it claims only their
 rows, so a process without a platform's credentials never touches, nor spends the attempts of,
 that platform's messages. A platform that refuses the bot as a whole (``PlatformUnavailable``)
-keeps its rows untried and is asked again after a growing pause.
+keeps its rows untried and is asked again after a growing pause, or as soon as it connects again.
 """
 
 from __future__ import annotations
