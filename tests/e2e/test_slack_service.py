@@ -26,7 +26,6 @@ from bot.service.runtime import run_service
 from handlers.commands.registry import COMMAND_NAMES
 from storage import ChatRepository, Database, FeedRepository, OutboxRepository
 from storage.tables import outbox
-from tests.e2e.conftest import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.clocks import ManualClock
 from tests.fakes.documents import HEADLINE, world_news_feed
 from tests.fakes.feed_server import FeedServer, Reply
@@ -513,13 +512,13 @@ async def test_a_token_refused_at_start_shows_as_unavailable_until_it_works(
 
 
 async def test_one_process_serves_telegram_and_slack(
+    telegram_settings: Settings,
     slack_settings: Settings,
     fake_slack: FakeSlack,
     fake_telegram: FakeTelegram,
     feed_server: FeedServer,
 ) -> None:
-    slack_settings.telegram_bot_token = SecretStr(TELEGRAM_TOKEN)
-    slack_settings.telegram_api_base_url = fake_telegram.base_url
+    assert telegram_settings is slack_settings  # both platforms set up in the one settings
     url = serve_world_news(feed_server)
 
     async with running(slack_settings, fake_slack) as service:
