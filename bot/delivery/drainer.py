@@ -13,7 +13,7 @@ instead of holding a lease. (A chat SDK's own limiter would block the caller per
 One drainer serves every platform this process has connected (``serve``): it claims only their
 rows, so a process without a platform's credentials never touches, nor spends the attempts of,
 that platform's messages. A platform that refuses the bot as a whole (``PlatformUnavailable``)
-keeps its rows untried and is asked again after a growing pause.
+keeps its rows untried and is asked again after a growing pause, or as soon as it connects again.
 """
 
 from __future__ import annotations
@@ -140,8 +140,13 @@ class OutboxDrainer:
         return cls(services.outbox, services.chats, outlets, clock=services.clock, **options)
 
     def serve(self, outlet: Outlet) -> None:
-        """Send this platform's messages from now on (once it has connected)."""
+        """Send this platform's messages from now on (once it has connected).
+
+        Connecting asked the platform whether it accepts the bot, so a pause after an earlier
+        refusal (``PlatformUnavailable``) ends here rather than when it would have run out.
+        """
         self._outlets[outlet.platform] = outlet
+        self._refusals.accepted(outlet.platform)
 
     def stop_serving(self, platform: Platform) -> None:
         """Leave this platform's messages in the outbox (it is shutting down)."""

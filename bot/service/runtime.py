@@ -1,8 +1,8 @@
 """``geodigest run``: poll loop, digests, delivery, chat platforms and web server on one loop.
 
 This module only wires: the jobs live in ``bot.service.jobs``, the platforms come from
-``bot.service.platforms``, and each platform is started (retried in the background while it
-cannot connect), served by the one outbox drainer, and stopped here.
+``bot.service.platforms``, and each platform is started (started afresh in the background
+while it cannot connect or refuses the bot), served by the one outbox drainer, and stopped here.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ import sqlalchemy as sa
 from bot.config import Settings
 from bot.delivery.drainer import OutboxDrainer
 from bot.delivery.protocols import ChatPlatform
+from bot.errors import PlatformUnavailable
 from bot.service.app import open_services, wait_for_database
 from bot.service.jobs import service_jobs
 from bot.service.metrics import Metrics
 from bot.service.platforms import enabled_platforms
 from bot.service.scheduler import build_scheduler
-from bot.service.web import OK, UNAVAILABLE, Health, WebServer, build_web_app
+from bot.service.web import CONNECTING, OK, UNAVAILABLE, Health, WebServer, build_web_app
 from bot.services import Services, utc_now
 
 logger = logging.getLogger(__name__)
@@ -49,57 +50,88 @@ def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
 
 
 class _PlatformRunner:
-    """One chat platform in this process: connected at start, or retried until it is.
+    """One chat platform in this process: connected at start, and again whenever it cannot be used.
 
     An unreachable platform (or a refused token) must not take polling, or the other
-    platforms, down with it. Once connected, the drainer sends its messages.
+    platforms, down with it. While it is not connected, or it refuses the bot as a whole (a
+    revoked token, an uninstalled app), it is started afresh after a growing pause; starting
+    asks the platform whether it accepts the bot again. Once connected, the drainer sends its
+    messages.
     """
 
     def __init__(self, platform: ChatPlatform, drainer: OutboxDrainer, stop: asyncio.Event):
         self.platform, self._drainer, self._stop = platform, drainer, stop
         self.name = platform.platform.value
-        self._started = False
-        self._retrying: asyncio.Task[None] | None = None
+        self._connected = False
+        # The platform refused the bot as a whole, and no start has succeeded since.
+        self._refused = False
+        self._failure: str | None = None  # why the last start failed
+        self._watching: asyncio.Task[None] | None = None
 
     @property
     def state(self) -> str:
-        if not self._started:
-            return "connecting"
-        return OK if self.platform.healthy else UNAVAILABLE
+        if self._connected and self.platform.healthy:
+            return OK
+        return UNAVAILABLE if self._connected or self._refused else CONNECTING
 
     def is_up(self) -> bool:
         return self.state == OK
 
     async def start(self) -> None:
-        if not await self._connect():
-            self._retrying = asyncio.create_task(self._keep_trying())
+        await self._connect()
+        self._watching = asyncio.create_task(self._keep_connected())
 
     async def close(self) -> None:
-        if self._retrying is not None:
-            self._retrying.cancel()
-            await _finish(self._retrying)
-        if self._started:
-            self._drainer.stop_serving(self.platform.platform)
-            await self.platform.stop()
+        if self._watching is not None:
+            self._watching.cancel()
+            await _finish(self._watching)
+        await self._disconnect()
 
-    async def _keep_trying(self) -> None:
+    async def _keep_connected(self) -> None:
         delay = PLATFORM_RETRY_SECONDS
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), delay)
-            if self._stop.is_set() or await self._connect():
-                return
+        while not await _stopped_within(self._stop, delay):
+            if self._connected and self.platform.healthy:
+                delay = PLATFORM_RETRY_SECONDS
+                continue
+            if self._connected:
+                # It refuses the bot as a whole (a revoked token): start it afresh, which
+                # asks whether that is fixed, instead of waiting for a message to tell.
+                self._refused = True
+                await self._disconnect()
+            # Not reset on connecting: only a platform found healthy at the next look has
+            # recovered (one that accepts the connection but refuses messages is asked less).
+            await self._connect()
             delay = min(delay * 2, PLATFORM_MAX_RETRY_SECONDS)
 
-    async def _connect(self) -> bool:
+    async def _connect(self) -> None:
         try:
             await self.platform.start()
         except Exception as error:
-            logger.error("could not connect to %s (%s); retrying later", self.name, error)
-            return False
-        self._started = True
+            self._refused = self._refused or isinstance(error, PlatformUnavailable)
+            # Loud once; the same failure again only reminds, however long it lasts.
+            level = logging.WARNING if str(error) == self._failure else logging.ERROR
+            self._failure = str(error)
+            logger.log(level, "could not connect to %s (%s); retrying later", self.name, error)
+            return
+        self._connected, self._refused, self._failure = True, False, None
         self._drainer.serve(self.platform)
-        return True
+
+    async def _disconnect(self) -> None:
+        if not self._connected:
+            return
+        self._connected = False
+        self._drainer.stop_serving(self.platform.platform)
+        try:
+            await self.platform.stop()
+        except Exception:
+            logger.exception("stopping %s failed", self.name)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait up to ``seconds`` for ``stop``; whether it was set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
 
 
 async def _database_up(services: Services) -> bool:

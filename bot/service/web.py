@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 OK = "ok"
+CONNECTING = "connecting"
 UNAVAILABLE = "unavailable"
 
 

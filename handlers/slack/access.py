@@ -12,9 +12,18 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.slack.sender import error_code
+from bot.errors import CommandError
+from handlers.slack.sender import WORKSPACE_REFUSALS, error_code
 
 logger = logging.getLogger(__name__)
+
+# Slack refuses the app as a whole, so nobody's rights can be checked; "not allowed" would
+# mislead the admin who asked.
+APP_REFUSED = (
+    "Slack refuses geodigest's token at the moment, so I cannot check who may change this "
+    "channel. Whoever runs geodigest needs to reinstall the app or replace its token; this "
+    "channel's news waits until then."
+)
 
 
 class ChannelAccess:
@@ -25,7 +34,10 @@ class ChannelAccess:
         self._admins = frozenset(admins)
 
     async def may_change(self, channel_id: str, user_id: str) -> bool:
-        """Whether the user may change the channel; False when Slack cannot tell us."""
+        """Whether the user may change the channel; False when Slack cannot tell us.
+
+        Raises ``CommandError`` saying why while Slack refuses the app as a whole.
+        """
         if not user_id:
             return False
         if user_id in self._admins:
@@ -35,6 +47,8 @@ class ChannelAccess:
                 return True
             return await self._created(channel_id, user_id)
         except SlackApiError as error:
+            if error_code(error) in WORKSPACE_REFUSALS:
+                raise CommandError(APP_REFUSED) from error
             logger.warning(
                 "could not check who may change %s: %s", channel_id, error_code(error) or error
             )

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import BaseRoute
 
 from bot.delivery.ratelimit import PlatformLimits
+from bot.errors import PlatformUnavailable
 from bot.models import Digest, DigestStory, OutboxMessage, Platform, Rendered
 from bot.services import Services
 from handlers.slack.frontend import SlackFrontend
@@ -77,14 +78,16 @@ class SlackPlatform:
     async def start(self) -> None:
         """Check the token with auth.test, then connect Socket Mode if configured.
 
-        Raises when Slack refuses or cannot be reached: the runtime retries later.
+        Raises ``PlatformUnavailable`` when Slack refuses the token, anything else when it
+        cannot be reached: the runtime tries again later.
         """
         try:
             identity = await self._client.auth_test()
         except SlackApiError as error:
-            if error_code(error) in WORKSPACE_REFUSALS:
-                self.sender.refusal = f"Slack refuses the bot token ({error_code(error)})"
-            raise
+            if error_code(error) not in WORKSPACE_REFUSALS:
+                raise
+            self.sender.refusal = f"Slack refuses the bot token ({error_code(error)})"
+            raise PlatformUnavailable(self.sender.refusal) from error
         self.sender.refusal = None
         logger.info("connected to Slack workspace %s", identity.get("team_id"))
         if self._app_token:

@@ -22,8 +22,8 @@ from bot.service.web import WebServer
 from bot.services import Services
 from handlers.slack.platform import SlackPlatform
 from storage import Database
-from tests.fakes.documents import ARTICLE, HEADLINE, Item, rss_feed
-from tests.fakes.feed_server import FeedServer
+from tests.fakes.documents import HEADLINE, world_news_feed
+from tests.fakes.feed_server import FeedServer, Reply
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, blocks_text
 from tests.fakes.slack_requests import SIGNING_SECRET, SlackCaller
 from tests.fakes.telegram_api import wait_for
@@ -38,14 +38,8 @@ DM = "D0READER"
 
 
 def serve_world_news(server: FeedServer) -> str:
-    item = Item(
-        title=HEADLINE,
-        link=server.url("/2026/india-russia-oil"),
-        paragraphs=ARTICLE,
-        published=NOW - timedelta(hours=2),
-        author="Priya Menon",
-    )
-    return server.serve("/world.xml", rss_feed("Daily World", [item]))
+    link = server.url("/2026/india-russia-oil")
+    return server.serve("/world.xml", world_news_feed(link, NOW - timedelta(hours=2)))
 
 
 @pytest.fixture
@@ -256,7 +250,8 @@ async def test_a_mention_runs_the_command_and_answers_in_a_thread(
 async def test_a_slow_subscription_holds_up_only_its_own_channel(
     slack: SlackCaller, fake_slack: FakeSlack, feed_server: FeedServer
 ) -> None:
-    slow = feed_server.serve("/slow.xml", b"", delay=30)
+    feed_read = asyncio.Event()  # the feed server answers only once this is set
+    slow = feed_server.script("/slow.xml", Reply(b"", gate=feed_read))
     other = "C0OTHER"
     fake_slack.add_channel(other, "other", members={ADMIN})
 
@@ -270,6 +265,8 @@ async def test_a_slow_subscription_holds_up_only_its_own_channel(
     # The channel's second command waits for its first, still reading the feed.
     assert not fake_slack.responded(first_url)
     assert not fake_slack.responded(second_url)
+    feed_read.set()  # both finish before the test ends, leaving no work behind
+    await wait_for(lambda: fake_slack.responded(first_url) and fake_slack.responded(second_url))
 
 
 async def test_the_home_tab_lists_the_users_served_channels(

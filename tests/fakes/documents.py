@@ -80,3 +80,9 @@ ARTICLE = [
     "autonomy while it deepens security cooperation with the United States and Japan.",
 ]
 HEADLINE = "India and Russia agree to widen oil trade despite Western sanctions pressure"
+
+
+def world_news_feed(link: str, published: datetime) -> bytes:
+    """ "Daily World": one item, ``ARTICLE`` under ``HEADLINE`` at ``link``, by Priya Menon."""
+    item = Item(HEADLINE, link, paragraphs=ARTICLE, published=published, author="Priya Menon")
+    return rss_feed("Daily World", [item])

@@ -7,7 +7,7 @@ Tests point ``AsyncWebClient(base_url=fake.base_url)`` at it. It answers ``auth.
 messages posted per channel, the App Home views published per user and what was posted to a
 slash command's ``response_url``; checks Block Kit's limits as Slack does; and can be scripted to
 answer as Slack does when it refuses (``ratelimited`` with 429 + Retry-After, gone channels,
-revoked tokens, rejected blocks, 5xx).
+revoked tokens, rejected blocks, 5xx) or to drop the connection unanswered.
 
 Registered as a pytest plugin: ``pytest_plugins = ["tests.fakes.slack_api"]`` gives the
 ``fake_slack`` fixture.
@@ -36,6 +36,8 @@ MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 # chat.postMessage truncates `text` past 40,000 characters; we answer msg_too_long instead.
 MAX_TEXT = 40_000
+# The status of a scripted failure that closes the connection instead of answering.
+DISCONNECT = 0
 _TOKEN = re.compile(r"<([^<>]*)>")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 
@@ -55,6 +57,11 @@ class SlackError(Exception):
     @classmethod
     def server_error(cls) -> SlackError:
         return cls("internal_error", 500)
+
+    @classmethod
+    def disconnect(cls) -> SlackError:
+        """No answer at all: the connection is closed, as when the network fails."""
+        return cls("", DISCONNECT)
 
 
 @dataclass(frozen=True)
@@ -284,6 +291,8 @@ class FakeSlack:
                 raise SlackError("unknown_method", 404)
             result = handler(self, params)
         except SlackError as error:
+            if error.status == DISCONNECT and request.transport is not None:
+                request.transport.close()
             body = {"ok": False, "error": error.error}
             return web.json_response(body, status=error.status, headers=error.headers)
         return web.json_response({"ok": True, **result})

@@ -19,21 +19,12 @@ from bot.service.metrics import Metrics
 from handlers.telegram.platform import TELEGRAM_LIMITS, TelegramOutlet, is_group
 from handlers.telegram.sender import TelegramSender
 from storage import ChatRepository, Database, OutboxRepository
+from tests.fakes.clocks import ManualClock as Clock
+from tests.fakes.clocks import VirtualTime
 from tests.fakes.telegram_api import ApiError, FakeTelegram, wait_for
 
 # Pacing is tested on its own with a virtual clock; here it must not slow the tests down.
 UNPACED = PlatformLimits(0.0, None, 100_000.0)
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -306,17 +297,6 @@ async def test_run_forever_delivers_until_stopped(
     await wait_for(lambda: env.fake.texts(1001) == ["live", "later"])
     stop.set()
     await asyncio.wait_for(task, 5)  # returns once stopped, raising whatever ended it
-
-
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def outbox_message(chat: str, number: int = 1) -> OutboxMessage:
