@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.analysis.topics import country_name
 from bot.models import Digest, DigestStory, Quote, Rendered
 from handlers.slack.mrkdwn import clean, cut, escape, length, link, shorten
 
@@ -88,9 +89,9 @@ def _outlets(story: DigestStory) -> str:
     if not sources:
         return ""
     links = [link(shorten(clean(s.name), OUTLET_NAME_LIMIT), s.url) for s in sources]
-    if len(links) == 1:
+    if len(links) == 1 and not story.update:
         return f"via {links[0]}"
-    line = f"Reported by {len(links)} outlets:"
+    line = "Also reported by" if story.update else f"Reported by {len(links)} outlets:"
     for index, item in enumerate(links):
         rest = len(links) - index
         if length(f"{line} {item}, and {rest} more") > OUTLETS_LINE_LIMIT:
@@ -117,10 +118,14 @@ def _quote_lines(quote: Quote) -> list[Line]:
 
 
 def _story_lines(story: DigestStory) -> list[Line]:
-    lines = [Line(fixed=_headline(story))]
+    headline = _headline(story)
+    lines = [Line(fixed=f"Update: {headline}" if story.update else headline)]
     outlets = _outlets(story)
     if outlets:
         lines.append(Line(fixed=outlets))
+    if story.update:
+        # The chat had this story: only who else reported it since is news.
+        return lines
     summary = " ".join(s for s in map(clean, story.summary) if s)
     if summary:
         lines.append(Line(raw=summary))
@@ -161,7 +166,7 @@ def _tags(values: Sequence[str]) -> str:
 
 def _context_line(story: DigestStory) -> str:
     parts = []
-    countries = _tags([c.upper() for c in story.countries])
+    countries = _tags([country_name(c.upper()) for c in story.countries])
     if countries:
         parts.append(f"Countries: {countries}")
     themes = _tags(story.themes)
@@ -175,7 +180,7 @@ def _context_line(story: DigestStory) -> str:
 def story_blocks(story: DigestStory) -> list[Block]:
     """One story's blocks: its sections, then its context line when it has one."""
     blocks = [section(text) for text in sections(_story_lines(story))]
-    line = _context_line(story)
+    line = "" if story.update else _context_line(story)
     return [*blocks, context(line)] if line else blocks
 
 
@@ -234,8 +239,11 @@ def _rendered(messages: Sequence[_Message], title: str) -> list[Rendered]:
 
 
 def _digest_line(digest: Digest) -> str:
-    count = len(digest.stories)
+    updates = sum(story.update for story in digest.stories)
+    count = len(digest.stories) - updates
     line = f"{count} {'story' if count == 1 else 'stories'}"
+    if updates:
+        line += f" · {updates} {'update' if updates == 1 else 'updates'}"
     moment = digest.generated_at
     return f"{moment.day} {moment:%B %Y} · {line}" if moment else line
 
@@ -251,7 +259,7 @@ def render_slack_digest(digest: Digest) -> list[Rendered]:
 
 def render_slack_alert(story: DigestStory) -> list[Rendered]:
     """One new story as an instant alert (Block Kit plus plain text)."""
-    return _rendered(_pack([], [story]), "New story")
+    return _rendered(_pack([], [story]), "Update" if story.update else "New story")
 
 
 EMPTY_DIGEST = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -264,7 +265,7 @@ def test_realistic_digest_reads_as_intended(india_russia: Digest) -> None:
         ">— Sergey Lavrov, Russian Foreign Minister"
     )
     assert context["elements"][0]["text"] == (
-        "Countries: IN, RU · Themes: diplomacy, energy security · "
+        "Countries: India, Russia · Themes: diplomacy, energy security · "
         f"<!date^{PUBLISHED_TS}^{{date_short_pretty}} {{time}}|25 Nov 2026 07:30 UTC>"
     )
     assert message.text == (
@@ -291,6 +292,31 @@ def test_an_alert_is_the_story_alone(india_russia: Digest) -> None:
 
     assert [b["type"] for b in blocks(alert)] == ["section", "context"]
     assert alert.text.startswith("New story\n• <https://www.rt.com/")
+
+
+def test_an_update_names_only_who_else_reported_a_story_the_chat_had(
+    india_russia: Digest,
+) -> None:
+    had = replace(
+        india_russia.stories[0],
+        sources=(SourceLink("Kyodo", "https://english.kyodonews.net/news/putin"),),
+        update=True,
+    )
+    digest = replace(india_russia, stories=(story(1), had))
+
+    [message] = render_slack_digest(digest)
+    [alert] = render_slack_alert(had)
+
+    assert blocks(message)[1]["elements"][0]["text"] == "25 November 2026 · 1 story · 1 update"
+    update_section = blocks(message)[-1]
+    assert update_section["type"] == "section"
+    assert update_section["text"]["text"] == (
+        "Update: *<https://www.rt.com/india/600001-putin-visit/?utm=a&amp;b=c|"
+        "Putin's visit ¦ India &amp; Russia sign &lt;energy&gt; deals>*\n"
+        "Also reported by <https://english.kyodonews.net/news/putin|Kyodo>"
+    )
+    assert "Putin arrived" not in visible([message, alert])
+    assert alert.text.startswith("Update\n")
 
 
 def test_empty_digest_tells_the_user_what_to_do() -> None:
